@@ -57,6 +57,7 @@ class FormatRules(_Frozen):
 
     headings: dict[str, list[str]]
     transcript_start: list[str]
+    publisher_notes: list[str]
     operator_names: list[str]
     qa_handover: list[str]
     introductions_en: list[str]

@@ -7,6 +7,8 @@ from pathlib import Path
 from calls.errors import InputError
 from calls.ingest.feed import looks_like_feed, read_feed
 from calls.ingest.metadata import fill_metadata
+
+__all__ = ["read_path", "read_bytes", "expand_paths", "fill_metadata", "TRANSCRIPT_EXTENSIONS", "DEFAULT_MAX_BYTES"]
 from calls.ingest.plain import document_from_text
 from calls.ingest.text import decode_bytes
 from calls.model import Document, SourceInfo
@@ -51,7 +53,7 @@ def _starts_like_html(data: bytes) -> bool:
 
 
 def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read one file into Documents with their metadata filled in. Raises InputError."""
+    """Read one file into Documents (metadata as the input states it; see `fill_metadata`). Raises InputError."""
     shown = str(path)
     if path.is_dir():
         raise InputError(shown, "is a folder; give its files or use a folder argument")
@@ -65,7 +67,7 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(shown, f"cannot read the file: {exc.strerror or exc}") from None
-    return [fill_metadata(document) for document in read_bytes(data, shown)]
+    return read_bytes(data, shown)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -44,7 +44,8 @@ def segment(document: Document) -> Call:
     company = company_by_name_or_ticker(document.ticker or "") or company_by_name_or_ticker(document.company or "")
     roster = Roster()
     known = seed_company_people(roster, company)
-    for zh, latin in bracket_aliases(text).items():
+    glosses = bracket_aliases(text)
+    for zh, latin in glosses.items():
         known.setdefault(name_key(zh), known.get(name_key(latin), (latin, None, (zh,))))
 
     if document.segments is not None:
@@ -55,7 +56,7 @@ def segment(document: Document) -> Call:
         structure = find_structure(text, roster, known)
         raw_turns, headings, start = structure.turns, structure.headings, structure.transcript_start
 
-    _apply_introductions(text, start, raw_turns, roster)
+    _apply_introductions(text, start, raw_turns, roster, glosses)
     sections = _sections(text, start, headings, raw_turns)
     _settle_roles(raw_turns, sections)
     turns = _public_turns(text, raw_turns, sections)
@@ -80,8 +81,11 @@ def segment(document: Document) -> Call:
     )
 
 
-def _apply_introductions(text: str, start: int, turns: list[RawTurn], roster: Roster) -> None:
-    """Operator introductions give analysts their firm, and name the asker of an unnamed `Q4:` question."""
+def _apply_introductions(text: str, start: int, turns: list[RawTurn], roster: Roster, glosses: dict[str, str]) -> None:
+    """Operator introductions give analysts their firm, and name the asker of an unnamed `Q4:` question.
+
+    A transliteration becomes an alias only when the transcript glosses it with one Latin name throughout.
+    """
     intros = introductions(text, start)
     for intro in intros:
         person = roster.find(intro.name)
@@ -89,7 +93,8 @@ def _apply_introductions(text: str, start: int, turns: list[RawTurn], roster: Ro
             person.role = Role.analyst
             person.firm = person.firm or intro.firm
             roster.alias(person, intro.name)
-            roster.alias(person, intro.written)
+            if glosses.get(intro.written) == intro.name:
+                roster.alias(person, intro.written)
     for turn in turns:
         if turn.person.names[0] != _UNIDENTIFIED:
             continue

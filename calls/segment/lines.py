@@ -95,6 +95,17 @@ def transcript_start(lines: list[Line]) -> int:
 
 
 @cache
+def _publisher_note() -> re.Pattern[str]:
+    return any_of(format_rules().publisher_notes)
+
+
+def is_publisher_note(line: Line) -> bool:
+    """A publisher's footer or copyright line, not part of the call."""
+    text = line.text.strip()
+    return bool(text) and len(text) <= 80 and bool(_publisher_note().search(text))
+
+
+@cache
 def operator_pattern() -> re.Pattern[str]:
     """Matches a label that names the operator (optionally numbered, `Operator [1]`)."""
     return re.compile(rf"^\s*(?:{any_word(format_rules().operator_names).pattern})\s*$", re.IGNORECASE)

@@ -12,22 +12,33 @@ _ASKING_START = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_THANKS = re.compile(r"thank|appreciate|谢|感谢", re.IGNORECASE)
+
+
+def _is_short(text: str, words: int, characters: int) -> bool:
+    cjk = len(_CJK.findall(text))
+    return cjk <= characters if cjk else len(text.split()) <= words
 
 
 def is_question(text: str) -> bool:
     """A turn that asks something; a short `Thanks.` / `谢谢。` is an acknowledgement, not a question."""
-    if _QUESTION_MARK.search(text):
+    if _QUESTION_MARK.search(text) or _ASKING_START.search(text):
         return True
-    if _ASKING_START.search(text):
-        return True
-    cjk = len(_CJK.findall(text))
-    if cjk:
-        return cjk > 25
-    return len(text.split()) > 12
+    return not _is_short(text, words=12, characters=25)
+
+
+def is_thanks(text: str) -> bool:
+    """A short thank-you or hand-over (`Thanks, Tim.`, `谢谢,Keith。操作员,请下一位。`) that answers nothing."""
+    return not _QUESTION_MARK.search(text) and bool(_THANKS.search(text)) and _is_short(text, words=8, characters=20)
 
 
 def pair_questions(turns: list[Turn], firms: dict[str, str | None]) -> list[QAPair]:
-    """Group the Q&A turns into pairs and number the analyst slots (exchanges)."""
+    """Group the Q&A turns into pairs and number the analyst slots (exchanges).
+
+    A pair holds an analyst's question turn(s) and every company turn after it
+    until the analyst's next question, the next analyst or the operator;
+    `answered_by` leaves out speakers who only say thanks.
+    """
     pairs: list[QAPair] = []
     current: QAPair | None = None
     exchange = 0
@@ -61,6 +72,6 @@ def pair_questions(turns: list[Turn], firms: dict[str, str | None]) -> list[QAPa
             continue
         if current is not None:
             current.answer_turns.append(turn.index)
-            if turn.speaker not in current.answered_by:
+            if turn.speaker not in current.answered_by and not is_thanks(turn.text):
                 current.answered_by.append(turn.speaker)
     return pairs

@@ -170,6 +170,11 @@ def seed_company_people(roster: Roster, company: Company | None) -> dict[str, tu
 _BRACKET_ALIAS = re.compile(f"(?P<zh>[{CJK}]{{1,8}}(?:[·•・‧][{CJK}]{{1,8}}){{1,3}})\\s*[(（](?P<latin>[A-Z][A-Za-z.'’\\- ]{{2,40}}?)[)）]")
 
 
+# Characters of titles and connectives that never occur in a transliterated given name;
+# a gloss's Chinese name starts after the last of them (`首席执行官萨提亚·纳德拉` -> `萨提亚·纳德拉`).
+_NOT_IN_TRANSLITERATION = set("的官长裁监理席兼和与及有师人员司来自请由是在为位问如事律总务书秘董、")
+
+
 def bracket_aliases(text: str) -> dict[str, str]:
     """Transliterations the transcript glosses with the Latin name: `萨提亚·纳德拉 (Satya Nadella)`.
 
@@ -177,8 +182,13 @@ def bracket_aliases(text: str) -> dict[str, str]:
     """
     seen: dict[str, set[str]] = {}
     for match in _BRACKET_ALIAS.finditer(text):
-        if name_strength(match.group("latin")) == NameStrength.strong:
-            seen.setdefault(match.group("zh"), set()).add(clean_name(match.group("latin")))
+        if name_strength(match.group("latin")) != NameStrength.strong:
+            continue
+        zh = match.group("zh")
+        cut = max((zh.rfind(ch) for ch in _NOT_IN_TRANSLITERATION), default=-1)
+        zh = zh[cut + 1:]
+        if re.match(f"[{CJK}]", zh):
+            seen.setdefault(zh, set()).add(clean_name(match.group("latin")))
     return {zh: next(iter(latin)) for zh, latin in seen.items() if len(latin) == 1}
 
 

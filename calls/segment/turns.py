@@ -12,6 +12,7 @@ from calls.segment.lines import (
     bullet_only,
     heading_kind,
     is_operator_name,
+    is_publisher_note,
     is_rule,
     list_entry,
     speaker_candidates,
@@ -62,6 +63,9 @@ def _read_participant_lists(lines: list[Line], first: int, roster: Roster) -> tu
     context: str | None = None
     previous: Person | None = None
     for line in lines[first:]:
+        if is_publisher_note(line):
+            taken.add(line.index)
+            continue
         kind = heading_kind(line)
         if kind:
             headings.append(Heading(kind, line.start, line.end, line.text.strip()))
