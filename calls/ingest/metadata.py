@@ -46,6 +46,8 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern[str], bool]] = [
     (re.compile(rf"(?P<y>(?:19|20)\d{{2}})\s*财年\s*第?\s*(?P<q>[一二三四1-4])\s*(?:财季|财政季度|季度|季)"), True),
     (re.compile(rf"财年\s*(?P<y>(?:19|20)\d{{2}})\s*年?\s*第?(?P<q>[一二三四1-4])\s*(?:财季|季度)"), True),
     (re.compile(rf"\b{_ORD}[- ]quarter(?:\s+of)?\s+{_YEAR}", re.I), False),
+    (re.compile(rf"\b{_ORD}[- ]quarter\s+and\s+(?:full|fiscal)[- ]year\s+{_YEAR}", re.I), False),
+    (re.compile(rf"\b{_QN}\s+and\s+(?:full|fiscal)[- ]year\s+{_YEAR}", re.I), False),
     (re.compile(rf"\b{_QN}\s*{_YEAR}\b", re.I), False),
     (re.compile(rf"\b{_YEAR}\s*{_QN}\b", re.I), False),
     (re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?:第\s*)?(?P<q>[一二三四1-4])\s*(?:季度|季)"), False),
@@ -192,12 +194,18 @@ def parse_period(value: str, company: Company | None = None) -> str | None:
     return None
 
 
+# A date right after these words ends a period ("quarter ended March 30, 2025"); it is not the call's.
+_PERIOD_END = re.compile(r"(?:ending|ended|ends|end of|through|as of|截至|截止|结束于)\s*(?:on\s*)?[(（]?\s*$", re.IGNORECASE)
+
+
 def find_call_date(text: str, title: str | None, reference: date | None) -> date | None:
-    """The first full date stated in the title or the opening; a Chinese month-day takes the reference's year."""
+    """The first date stated in the title or the opening that is not a period end; a Chinese month-day takes the reference's year."""
     for chunk in (title or "", text[:3000]):
         found: list[tuple[int, date]] = []
         for pattern in _DATE_PATTERNS:
             for m in pattern.finditer(chunk):
+                if _PERIOD_END.search(chunk[max(0, m.start() - 25): m.start()]):
+                    continue
                 parsed = _date_of(m, reference)
                 if parsed:
                     found.append((m.start(), parsed))

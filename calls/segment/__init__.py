@@ -11,7 +11,15 @@ from calls.model import Call, Document, Participant, Role, Section, SectionKind,
 from calls.rules import any_of, format_rules
 from calls.segment.names import name_key
 from calls.segment.qa import is_question, pair_questions
-from calls.segment.roster import Person, Roster, bracket_aliases, introductions, seed_company_people
+from calls.segment.roster import (
+    Person,
+    Roster,
+    appositive_title,
+    bracket_aliases,
+    introductions,
+    role_from_title,
+    seed_company_people,
+)
 from calls.segment.turns import Heading, RawTurn, find_structure, turns_from_segments
 
 __all__ = ["segment", "call_id", "is_question"]
@@ -57,6 +65,7 @@ def segment(document: Document) -> Call:
         raw_turns, headings, start = structure.turns, structure.headings, structure.transcript_start
 
     _apply_introductions(text, start, raw_turns, roster, glosses)
+    _apply_appositive_titles(text, raw_turns)
     sections = _sections(text, start, headings, raw_turns)
     _settle_roles(raw_turns, sections)
     turns = _public_turns(text, raw_turns, sections)
@@ -102,6 +111,20 @@ def _apply_introductions(text: str, start: int, turns: list[RawTurn], roster: Ro
         if before:
             turn.person = roster.add(before[-1].name, role=Role.analyst, firm=before[-1].firm)
             turn.person.spoken.append(before[-1].name)
+
+
+def _apply_appositive_titles(text: str, turns: list[RawTurn]) -> None:
+    """Speakers whose lines carry no title take one the transcript gives them in passing."""
+    for person in {id(t.person): t.person for t in turns}.values():
+        if person.title or person.role in (Role.operator, Role.analyst):
+            continue
+        for name in person.names:
+            title = appositive_title(text, name)
+            if title:
+                person.title = title
+                if person.role == Role.unknown or role_from_title(title) == Role.investor_relations:
+                    person.role = role_from_title(title)
+                break
 
 
 def _sections(text: str, start: int, headings: list[Heading], turns: list[RawTurn]) -> list[Section]:

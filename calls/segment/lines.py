@@ -133,8 +133,11 @@ def speaker_candidates(line: Line, next_line_start: int) -> list[SpeakerCandidat
             continue
         groups = match.groupdict()
         name = groups.get("name")
+        colon_after_number = layout == "numbered_question" and (":" in groups["sep"] or "：" in groups["sep"])
+        if layout == "numbered_question" and name is None and not colon_after_number:
+            continue  # `Q3 Fiscal 2025 Earnings Call` is a title, not `Q3: question`
         if layout == "numbered_question" and name is not None and name_strength(name) == NameStrength.none:
-            if ":" not in groups["sep"] and "：" not in groups["sep"]:
+            if not colon_after_number:
                 continue
             # `Q4:` followed by the question itself: the name comes from the operator's introduction.
             name = None

@@ -192,6 +192,20 @@ def bracket_aliases(text: str) -> dict[str, str]:
     return {zh: next(iter(latin)) for zh, latin in seen.items() if len(latin) == 1}
 
 
+def appositive_title(text: str, name: str) -> str | None:
+    """A title the transcript gives a person in passing: `Tom Becker, Head of Investor Relations`."""
+    if len(name.split()) < 2:
+        return None
+    pattern = re.compile(
+        re.escape(name) + r",\s*(?:our|the company's|who is our)?\s*(?P<title>[A-Z][^.,;:()\n]{2,60}?)(?=[.,;:()\n]|\s+(?:and|to|who|will)\s)"
+    )
+    for match in pattern.finditer(text):
+        title = match.group("title").strip()
+        if len(title.split()) <= 8 and role_from_title(title) != Role.unknown:
+            return title
+    return None
+
+
 @dataclass(frozen=True)
 class Introduction:
     """An operator's introduction of the next analyst."""

@@ -78,15 +78,15 @@ def _read_participant_lists(lines: list[Line], first: int, roster: Roster) -> tu
         if not line.text.strip() or is_rule(line):
             taken.add(line.index)
             continue
+        if previous is not None and not bullet_only(line) and line.text[:1].isspace():
+            # Refinitiv puts `Firm - Title` on the line under ` * Name`.
+            role, title, firm = read_affiliation(_split_affiliation(line.text.strip()), context)
+            _merge_affiliation(previous, role, title, firm)
+            taken.add(line.index)
+            previous = None
+            continue
         entry = list_entry(line)
         if entry is None:
-            if previous is not None and not bullet_only(line) and line.text[:1].isspace():
-                # Refinitiv puts `Firm - Title` on the line under ` * Name`.
-                role, title, firm = read_affiliation(_split_affiliation(line.text.strip()), context)
-                _merge_affiliation(previous, role, title, firm)
-                taken.add(line.index)
-                previous = None
-                continue
             context = None
             previous = None
             continue
@@ -186,13 +186,31 @@ def _drop_one_off_names(
     for index, candidate in list(chosen.items()):
         if candidate.layout not in ("name_colon",) or not candidate.name or is_operator_name(candidate.name):
             continue
+        if candidate.body_start > candidate.line.end:
+            continue  # `Name:` alone on its line is a speaker line, not a sentence
         if counts[name_key(candidate.name)] > 1:
             continue
         if roster.find(candidate.name) or introduced.find(candidate.name):
             continue
+        if _mentioned_elsewhere(text, clean_name(candidate.name), candidate.line.start):
+            continue
         if any(name_key(form) in known for form in split_bracketed(candidate.name) if form):
             continue
         del chosen[index]
+
+
+def _mentioned_elsewhere(text: str, name: str, label_start: int) -> bool:
+    """A full name that also occurs outside its speaker line (`…hand the call over to Tom Becker`)."""
+    if len(name.split()) < 2:
+        return False
+    lowered = text.casefold()
+    needle = name.casefold()
+    position = lowered.find(needle)
+    while position >= 0:
+        if not label_start <= position < label_start + len(needle) + 4:
+            return True
+        position = lowered.find(needle, position + 1)
+    return False
 
 
 def _build_turns(
