@@ -60,6 +60,7 @@ class FormatRules(_Frozen):
     publisher_notes: list[str]
     operator_names: list[str]
     qa_handover: list[str]
+    call_closing: list[str]
     introductions_en: list[str]
     introductions_zh: list[str]
     titles: dict[str, list[str]]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from calls.model import QAPair, Role, Turn
+from calls.rules import any_of, format_rules
 
 _QUESTION_MARK = re.compile(r"[?？]")
 _ASKING_START = re.compile(
@@ -32,12 +34,22 @@ def is_thanks(text: str) -> bool:
     return not _QUESTION_MARK.search(text) and bool(_THANKS.search(text)) and _is_short(text, words=8, characters=20)
 
 
+@cache
+def _closing() -> re.Pattern[str]:
+    return any_of(format_rules().call_closing)
+
+
+def answers_nothing(text: str) -> bool:
+    """A company turn that only thanks, hands over or closes the call."""
+    return is_thanks(text) or bool(_closing().search(text)) and _is_short(text, words=60, characters=120)
+
+
 def pair_questions(turns: list[Turn], firms: dict[str, str | None]) -> list[QAPair]:
     """Group the Q&A turns into pairs and number the analyst slots (exchanges).
 
     A pair holds an analyst's question turn(s) and every company turn after it
     until the analyst's next question, the next analyst or the operator;
-    `answered_by` leaves out speakers who only say thanks.
+    `answered_by` leaves out speakers who only say thanks or close the call.
     """
     pairs: list[QAPair] = []
     current: QAPair | None = None
@@ -72,6 +84,6 @@ def pair_questions(turns: list[Turn], firms: dict[str, str | None]) -> list[QAPa
             continue
         if current is not None:
             current.answer_turns.append(turn.index)
-            if turn.speaker not in current.answered_by and not is_thanks(turn.text):
+            if turn.speaker not in current.answered_by and not answers_nothing(turn.text):
                 current.answered_by.append(turn.speaker)
     return pairs
