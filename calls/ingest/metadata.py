@@ -35,14 +35,15 @@ _ORD = r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)"
 _QN = r"Q(?P<q>[1-4])"
 _YEAR = r"(?P<y>(?:19|20)\d{2}|'\d{2})"
 _FY = r"(?:fiscal(?:\s+year)?|FY)"
+_FY_YEAR = r"(?P<y>(?:19|20)\d{2}|'?\d{2})"  # after "FY" a two-digit year is a year: FY25
 
 # (pattern, is_fiscal): is_fiscal means the text says the period is a fiscal one.
 _PERIOD_PATTERNS: list[tuple[re.Pattern[str], bool]] = [
     (re.compile(rf"\b{_ORD}[- ]quarter(?:\s+of)?\s+{_FY}\s*{_YEAR}", re.I), True),
     (re.compile(rf"\b{_FY}\s*{_YEAR}\s+{_ORD}[- ]quarter", re.I), True),
     (re.compile(rf"\bfiscal\s+{_ORD}[- ]quarter(?:\s+of)?(?:\s+{_FY})?\s+{_YEAR}", re.I), True),
-    (re.compile(rf"\b{_QN}\s*(?:of\s+)?{_FY}\s*{_YEAR}", re.I), True),
-    (re.compile(rf"\b{_FY}\s*{_YEAR}\s*[-/ ]?\s*{_QN}\b", re.I), True),
+    (re.compile(rf"\b{_QN}\s*(?:of\s+)?{_FY}\s*{_FY_YEAR}\b", re.I), True),
+    (re.compile(rf"\b{_FY}\s*{_FY_YEAR}\s*[-/ ]?\s*{_QN}\b", re.I), True),
     (re.compile(rf"(?P<y>(?:19|20)\d{{2}})\s*财年\s*第?\s*(?P<q>[一二三四1-4])\s*(?:财季|财政季度|季度|季)"), True),
     (re.compile(rf"财年\s*(?P<y>(?:19|20)\d{{2}})\s*年?\s*第?(?P<q>[一二三四1-4])\s*(?:财季|季度)"), True),
     (re.compile(rf"\b{_ORD}[- ]quarter(?:\s+of)?\s+{_YEAR}", re.I), False),
@@ -113,7 +114,8 @@ def company_by_name_or_ticker(value: str) -> Company | None:
 
 
 def _year(raw: str) -> int:
-    return 2000 + int(raw[1:]) if raw.startswith("'") else int(raw)
+    digits = raw.lstrip("'")
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
 
 
 def period_mentions(text: str, title: str | None = None) -> list[PeriodMention]:

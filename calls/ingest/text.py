@@ -125,11 +125,8 @@ def normalise_text(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """`zh` when CJK ideographs make up a fifth or more of the letters, else `en`."""
+    """`zh` when CJK ideographs are 30% or more of the letters (Chinese transcripts keep Latin names), else `en`."""
     sample = text[:200_000]
     cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
     latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
-    if cjk == 0:
-        return "en"
-    # One ideograph carries about as much as a short English word (~4 letters).
-    return "zh" if cjk * 4 >= 0.2 * (cjk * 4 + latin) else "en"
+    return "zh" if cjk and cjk >= 0.3 * (cjk + latin) else "en"

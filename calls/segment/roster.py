@@ -238,8 +238,12 @@ def _introduction_patterns() -> list[re.Pattern[str]]:
 def introductions(text: str, start: int = 0) -> list[Introduction]:
     """Every operator introduction of an analyst in `text` after `start`, in order."""
     found: dict[int, Introduction] = {}
+    spans: list[tuple[int, int]] = []
     for pattern in _introduction_patterns():
         for match in pattern.finditer(text, start):
+            if any(match.start() < end and begin < match.end() for begin, end in spans):
+                continue  # two patterns read the same sentence
+            spans.append(match.span())
             raw_name = match.group("name")
             main, bracketed = split_bracketed(raw_name)
             name = bracketed or main

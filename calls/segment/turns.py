@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from calls.segment.lines import (
     transcript_start,
 )
 from calls.segment.names import NameStrength, canonical_firm, clean_name, name_key, split_bracketed
-from calls.segment.roster import Person, Roster, read_affiliation, role_from_title
+from calls.segment.roster import Person, Roster, introductions, read_affiliation, role_from_title
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,13 @@ def find_structure(text: str, roster: Roster, known: dict[str, tuple]) -> Struct
                 chosen[line.index] = candidate
                 break
 
-    _drop_one_off_names(chosen, roster, known, text, start_offset)
+    introduced = Roster()
+    for intro in introductions(text, start_offset):
+        introduced.add(intro.name)
+    _drop_one_off_names(chosen, roster, known, introduced, text)
 
-    # Pass 2: a name alone on its line counts once the name is known from a list or a speaker line.
-    spoken = Roster()
+    # Pass 2: a name alone on its line counts once the name is known from a list, an introduction or a speaker line.
+    spoken = introduced
     for candidate in chosen.values():
         if candidate.name:
             spoken.add(candidate.name)
@@ -172,14 +176,9 @@ def find_structure(text: str, roster: Roster, known: dict[str, tuple]) -> Struct
 
 
 def _drop_one_off_names(
-    chosen: dict[int, SpeakerCandidate], roster: Roster, known: dict[str, tuple], text: str, start: int
+    chosen: dict[int, SpeakerCandidate], roster: Roster, known: dict[str, tuple], introduced: Roster, text: str
 ) -> None:
-    """Forget `Name: text` lines whose name nobody lists, introduces or repeats (`Safe Harbor Statement: …`)."""
-    from calls.segment.roster import introductions
-
-    introduced = Roster()
-    for intro in introductions(text, start):
-        introduced.add(intro.name)
+    """Forget `Name: text` lines whose name nobody lists, introduces, addresses or repeats (`Business Update: …`)."""
     counts = Counter(name_key(c.name) for c in chosen.values() if c.name)
     if len(chosen) < 3:
         return
@@ -193,6 +192,8 @@ def _drop_one_off_names(
         if roster.find(candidate.name) or introduced.find(candidate.name):
             continue
         if _mentioned_elsewhere(text, clean_name(candidate.name), candidate.line.start):
+            continue
+        if _addressed(text, clean_name(candidate.name)):
             continue
         if any(name_key(form) in known for form in split_bracketed(candidate.name) if form):
             continue
@@ -211,6 +212,15 @@ def _mentioned_elsewhere(text: str, name: str, label_start: int) -> bool:
             return True
         position = lowered.find(needle, position + 1)
     return False
+
+
+def _addressed(text: str, name: str) -> bool:
+    """The transcript speaks to this person by first name (`Thanks, John.`, `John, anything to add?`)."""
+    given = name.split()[0]
+    if len(given) < 2 or not given[:1].isupper():
+        return False
+    escaped = re.escape(given)
+    return bool(re.search(rf"(?:,\s*{escaped}[.,?!]|(?:^|[.?!]\s+){escaped},)", text, re.MULTILINE))
 
 
 def _build_turns(
