@@ -12,6 +12,7 @@ from calls.rules import any_of, format_rules
 from calls.segment.names import name_key
 from calls.segment.qa import is_question, pair_questions
 from calls.segment.roster import (
+    Introduction,
     Person,
     Roster,
     appositive_title,
@@ -59,14 +60,14 @@ def segment(document: Document) -> Call:
     if document.segments is not None:
         raw_turns = turns_from_segments(document.segments, roster, known)
         headings: list[Heading] = []
-        start = 0
+        intros = introductions(text)
     else:
         structure = find_structure(text, roster, known)
-        raw_turns, headings, start = structure.turns, structure.headings, structure.transcript_start
+        raw_turns, headings, intros = structure.turns, structure.headings, structure.introductions
 
-    _apply_introductions(text, start, raw_turns, roster, glosses)
+    _apply_introductions(intros, raw_turns, roster, glosses)
     _apply_appositive_titles(text, raw_turns)
-    sections = _sections(text, start, headings, raw_turns)
+    sections = _sections(text, headings, raw_turns)
     _settle_roles(raw_turns, sections)
     turns = _public_turns(text, raw_turns, sections)
     firms = {p.display_name(): p.firm for p in roster.people if p.role == Role.analyst}
@@ -90,12 +91,11 @@ def segment(document: Document) -> Call:
     )
 
 
-def _apply_introductions(text: str, start: int, turns: list[RawTurn], roster: Roster, glosses: dict[str, str]) -> None:
+def _apply_introductions(intros: list[Introduction], turns: list[RawTurn], roster: Roster, glosses: dict[str, str]) -> None:
     """Operator introductions give analysts their firm, and name the asker of an unnamed `Q4:` question.
 
     A transliteration becomes an alias only when the transcript glosses it with one Latin name throughout.
     """
-    intros = introductions(text, start)
     for intro in intros:
         person = roster.find(intro.name)
         if person is not None and person.role in (Role.unknown, Role.analyst):
@@ -127,7 +127,7 @@ def _apply_appositive_titles(text: str, turns: list[RawTurn]) -> None:
                 break
 
 
-def _sections(text: str, start: int, headings: list[Heading], turns: list[RawTurn]) -> list[Section]:
+def _sections(text: str, headings: list[Heading], turns: list[RawTurn]) -> list[Section]:
     """Preamble, prepared remarks and Q&A, from headings or, without a Q&A heading, the operator's handover."""
     first_turn = turns[0].label_start if turns else len(text)
     prepared_heading = next((h for h in headings if h.kind == "prepared_remarks"), None)

@@ -94,12 +94,18 @@ def read_affiliation(parts: list[str], context: str | None) -> tuple[Role, str |
     return Role.unknown, ", ".join(parts) or None, None
 
 
+def _family_key(name: str) -> str:
+    tokens = clean_name(name).split()
+    return tokens[-1].replace(".", "").casefold() if tokens else ""
+
+
 class Roster:
     """People on one call, found by any of their name forms."""
 
     def __init__(self) -> None:
         self.people: list[Person] = []
         self._by_key: dict[str, Person] = {}
+        self._by_family: dict[str, list[Person]] = {}  # Latin family name -> people, for nickname matches
 
     def find(self, name: str) -> Person | None:
         """The person this name form refers to, if known."""
@@ -112,7 +118,7 @@ class Roster:
                 return person
         for form in (bracketed, main):
             if form and is_latin(form):
-                for person in self.people:
+                for person in self._by_family.get(_family_key(form), ()):
                     if any(is_latin(n) and same_person(form, n) for n in person.names):
                         return person
         return None
@@ -153,6 +159,10 @@ class Roster:
         if form not in person.names:
             person.names.append(form)
         self._by_key.setdefault(name_key(form), person)
+        if is_latin(form):
+            family = self._by_family.setdefault(_family_key(form), [])
+            if person not in family:
+                family.append(person)
 
 
 def seed_company_people(roster: Roster, company: Company | None) -> dict[str, tuple[str, str | None, tuple[str, ...]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from calls.segment.lines import (
     transcript_start,
 )
 from calls.segment.names import NameStrength, canonical_firm, clean_name, name_key, split_bracketed
-from calls.segment.roster import Person, Roster, introductions, read_affiliation, role_from_title
+from calls.segment.roster import Introduction, Person, Roster, introductions, read_affiliation, role_from_title
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class Structure:
     transcript_start: int  # offset where the transcript proper begins
     headings: list[Heading]
     turns: list[RawTurn]
-    listed_span: list[tuple[int, int]]  # participant-list lines
+    introductions: list[Introduction]  # the operator's introductions of analysts, in order
 
 
 def _read_participant_lists(lines: list[Line], first: int, roster: Roster) -> tuple[set[int], list[Heading]]:
@@ -156,8 +157,9 @@ def find_structure(text: str, roster: Roster, known: dict[str, tuple]) -> Struct
                 chosen[line.index] = candidate
                 break
 
+    intros = introductions(text, start_offset)
     introduced = Roster()
-    for intro in introductions(text, start_offset):
+    for intro in intros:
         introduced.add(intro.name)
     _drop_one_off_names(chosen, roster, known, introduced, text)
 
@@ -171,8 +173,7 @@ def find_structure(text: str, roster: Roster, known: dict[str, tuple]) -> Struct
             chosen[index] = candidate
 
     turns = _build_turns(text, lines, chosen, taken, headings, roster, known)
-    listed = [(lines[i].start, lines[i].end) for i in sorted(taken)]
-    return Structure(start_offset, headings, turns, listed)
+    return Structure(start_offset, headings, turns, intros)
 
 
 def _drop_one_off_names(
@@ -233,12 +234,12 @@ def _build_turns(
     known: dict[str, tuple],
 ) -> list[RawTurn]:
     """One turn per speaker line; its text runs to the next speaker line, heading or participant list."""
-    stops = sorted(set(chosen) | {i for i in taken})
+    stops = sorted(set(chosen) | taken)
     turns: list[RawTurn] = []
     for index in sorted(chosen):
         candidate = chosen[index]
-        following = [s for s in stops if s > index]
-        end = lines[following[0]].start if following else len(text)
+        following = bisect_right(stops, index)
+        end = lines[stops[following]].start if following < len(stops) else len(text)
         start = min(candidate.body_start, end)
         start, end = _trim(text, start, end)
         person = _speaker(candidate, roster, known)
