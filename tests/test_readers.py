@@ -475,3 +475,24 @@ def test_json_segment_errors(value: object, reason: str) -> None:
 
 def test_json_empty_file() -> None:
     assert _reason(read_json, b"  \n") == "the file is empty"
+
+
+def test_json_with_the_whole_transcript_as_one_string_is_segmented_from_its_text() -> None:
+    payload = [
+        {
+            "symbol": "ACME",
+            "year": 2025,
+            "quarter": 2,
+            "date": "2025-07-30 17:00:00",
+            "content": "Operator: Welcome to the call.\nJane Roe: Thanks. Revenue grew.\nOperator: Our first question comes from Wei Zhang with Citi.\nWei Zhang: What is the outlook for margins next year?\nJane Roe: Steady.",
+        }
+    ]
+    [doc] = read_json(json.dumps(payload).encode(), "fmp.json")
+    assert doc.segments is None
+    assert (doc.ticker, doc.fiscal_period, doc.call_date) == ("ACME", "Q2 2025", date(2025, 7, 30))
+    assert doc.text.startswith("Operator: Welcome to the call.\nJane Roe:")
+    from calls.pipeline import parse_document
+
+    call = parse_document(doc)
+    assert [t.speaker for t in call.turns] == ["Operator", "Jane Roe", "Operator", "Wei Zhang", "Jane Roe"]
+    assert call.id == "ACME-2025Q2"

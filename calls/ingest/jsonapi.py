@@ -42,16 +42,25 @@ def read_json(data: bytes, path: str) -> list[Document]:
     ]
 
 
-def _segments_of(value: Any) -> tuple[list[Any], str] | None:
-    """The segment list of a call object and the key it sits under, or None if `value` is not one."""
+# Some APIs give the whole transcript as one string (`{"symbol", "year", "quarter", "content": "Operator: …"}`);
+# its speaker lines are then found like those of a text file.
+_FULL_TEXT_KEYS = ("content", "transcript", "text", "body")
+
+
+def _segments_of(value: Any) -> tuple[list[Any] | str, str] | None:
+    """The segment list (or full transcript string) of a call object and its key, or None if `value` is not one."""
     if isinstance(value, dict):
         for key in _LIST_KEYS:
             if isinstance(value.get(key), list):
                 return value[key], key
+        if not any(key in value for key in _SPEAKER_KEYS):
+            for key in _FULL_TEXT_KEYS:
+                if isinstance(value.get(key), str):
+                    return value[key], key
     return None
 
 
-def _split_calls(value: Any, path: str) -> list[tuple[JsonObject, list[Any], str]]:
+def _split_calls(value: Any, path: str) -> list[tuple[JsonObject, list[Any] | str, str]]:
     """(metadata object, segments, list key) for each call in the JSON."""
     if isinstance(value, dict):
         found = _segments_of(value)
@@ -76,10 +85,16 @@ def _split_calls(value: Any, path: str) -> list[tuple[JsonObject, list[Any], str
     return calls
 
 
-def _document(call: JsonObject, segments: list[Any], key: str, path: str, encoding: str, where: str) -> Document:
-    if not segments:
+def _document(call: JsonObject, segments: list[Any] | str, key: str, path: str, encoding: str, where: str) -> Document:
+    spans: list[SpeakerSpan] | None
+    if isinstance(segments, str):
+        text, spans = normalise_text(segments), None
+        if not text:
+            raise InputError(path, f"{where}the '{key}' text is empty")
+    elif not segments:
         raise InputError(path, f"{where}the '{key}' list is empty")
-    text, spans = _render(segments, path, where)
+    else:
+        text, spans = _render(segments, path, where)
     language = _LANGUAGES.get(re.split(r"[-_ ]", str(call.get("language") or "").strip().lower())[0])
     source = SourceInfo(
         kind="json",
