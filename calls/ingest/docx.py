@@ -11,7 +11,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from calls.errors import InputError
-from calls.ingest.text import detect_language, normalise_text
+from calls.ingest.plain import document_from_text
 from calls.model import Document, SourceInfo
 
 
@@ -23,11 +23,9 @@ def read_docx(data: bytes, path: str) -> list[Document]:
         title = (document.core_properties.title or "").strip() or None
     except Exception:  # zipfile, lxml and python-docx each raise their own errors for damaged files
         raise InputError(path, "the DOCX file is damaged or not a Word document") from None
-    text = normalise_text("\n\n".join(block for block in blocks if block.strip()))
-    if not text.strip():
-        raise InputError(path, "the DOCX file has no text")
     source = SourceInfo(kind="docx", path=path, encoding=None, title=title)
-    return [Document(text=text, source=source, language=detect_language(text))]
+    text = "\n\n".join(block for block in blocks if block.strip())
+    return [document_from_text(text, source, empty="the DOCX file has no text")]
 
 
 def _blocks(document: WordDocument) -> Iterator[str]:

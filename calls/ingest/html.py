@@ -6,8 +6,8 @@ import codecs
 import re
 from html.parser import HTMLParser
 
-from calls.errors import InputError
-from calls.ingest.text import decode_bytes, detect_language, normalise_text
+from calls.ingest.plain import document_from_text
+from calls.ingest.text import decode_bytes
 from calls.model import Document, SourceInfo
 
 # Elements that end a paragraph; their content is separated by a blank line.
@@ -132,9 +132,6 @@ def read_html(data: bytes, path: str) -> list[Document]:
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    text = normalise_text("".join(parser.parts))
-    if not text.strip():
-        raise InputError(path, "the HTML page has no text")
     title = _HTML_SPACE.sub(" ", "".join(parser.title_parts)).strip() or None
     source = SourceInfo(kind="html", path=path, encoding=encoding, title=title, url=parser.og_url or parser.canonical)
-    return [Document(text=text, source=source, language=detect_language(text))]
+    return [document_from_text("".join(parser.parts), source, empty="the HTML page has no text")]

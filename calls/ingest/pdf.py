@@ -11,7 +11,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from calls.errors import InputError
-from calls.ingest.text import detect_language, normalise_text
+from calls.ingest.plain import document_from_text
 from calls.model import Document, SourceInfo
 
 _PAGE_NUMBER = re.compile(
@@ -30,11 +30,9 @@ logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 def read_pdf(data: bytes, path: str) -> list[Document]:
     """Read a PDF's text layer, with running headers, footers and page numbers removed."""
     pages = _page_texts(data, path)
-    text = normalise_text("\n".join(_strip_running_lines(pages)))
-    if not text.strip():
-        raise InputError(path, "the PDF has no text layer (a scan?); run OCR first")
     source = SourceInfo(kind="pdf", path=path, encoding=None)
-    return [Document(text=text, source=source, language=detect_language(text))]
+    text = "\n".join(_strip_running_lines(pages))
+    return [document_from_text(text, source, empty="the PDF has no text layer (a scan?); run OCR first")]
 
 
 def _page_texts(data: bytes, path: str) -> list[str]:

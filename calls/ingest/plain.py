@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from calls.errors import InputError
 from calls.ingest.text import decode_bytes, detect_language, normalise_text
 from calls.model import Document, SourceInfo
 
@@ -42,10 +43,12 @@ def read_plain(data: bytes, path: str) -> list[Document]:
     return [document_from_text(raw, SourceInfo(path=path, kind="text", encoding=encoding))]
 
 
-def document_from_text(raw: str, source: SourceInfo) -> Document:
-    """Normalise decoded text into a Document, applying its front matter if any."""
+def document_from_text(raw: str, source: SourceInfo, empty: str = "the file has no text") -> Document:
+    """Normalise extracted text into a Document, applying its front matter if any; `empty` is the refusal when none is left."""
     fields, body = split_front_matter(normalise_text(raw))
     text = normalise_text(body)
+    if not text:
+        raise InputError(source.path, empty)
     document_fields = {field: fields[key] for key, field in _DOCUMENT_KEYS.items() if key in fields}
     source_fields = {field: fields[key] for key, field in _SOURCE_KEYS.items() if key in fields}
     if source_fields:
