@@ -117,6 +117,100 @@ class QAPair(Model):
     question_turns: list[int]
     answer_turns: list[int]
     answered_by: list[str]
+    non_answer: str | None = Field(default=None, description="refuse, unable or after_call when the answer evades")
+    non_answer_cues: list[str] = Field(default_factory=list)
+    on_topic: float | None = Field(default=None, description="share of the question's content terms the answer takes up (0-1)")
+
+
+class Sentence(Model):
+    """One sentence of a turn, with its tone and number counts."""
+
+    index: int
+    turn: int
+    start: int
+    end: int
+    words: int = Field(description="word tokens (Chinese: words as segmented)")
+    characters: int = Field(description="CJK characters, the size measure of Chinese text")
+    positive: int = 0
+    negative: int = 0
+    uncertainty: int = 0
+    numbers: int = 0
+    specific_numbers: int = 0
+    syllables: int = Field(default=0, description="English readability counts (textstat)")
+    difficult_words: int = 0
+    clauses: int = Field(default=0, description="Chinese readability counts")
+    adverbs: int = 0
+    conjunctions: int = 0
+
+
+class Tag(Model):
+    """A cue found in a sentence: a hedge, a forward-looking cue, a non-answer cue or a theme term."""
+
+    kind: str = Field(description="hedge, forward_looking, non_answer or theme")
+    category: str = Field(description="hedge: epistemic/approximator/conditional; non_answer: refuse/unable/after_call; theme: its id")
+    cue: str
+    turn: int
+    sentence: int
+    start: int
+    end: int
+
+
+class Guidance(Model):
+    """A forward-looking figure management gave, as a record for a model."""
+
+    metric: str
+    segment: str | None = None
+    period: str | None = None
+    low: float | None = None
+    high: float | None = None
+    point: float | None = None
+    unit: str
+    basis: str | None = None
+    qualifier: str | None = None
+    speaker: str
+    turn: int
+    sentence: str
+    start: int = Field(description="offset of the figure's words in Call.text")
+    end: int
+
+
+class GroupMetrics(Model):
+    """Tone, hedging, numbers and readability of the call, a section or a speaker (operator excluded)."""
+
+    scope: str = Field(description="call, section or speaker")
+    key: str = Field(description="'call', the section kind, or the speaker's name")
+    role: Role | None = None
+    turns: int
+    sentences: int
+    words: int
+    size: int = Field(description="the unit densities are per: words (English) or CJK characters (Chinese)")
+    positive: int
+    negative: int
+    uncertainty: int
+    net_tone: float | None = Field(description="(positive - negative) / (positive + negative)")
+    hedges: dict[str, int]
+    hedge_density: float = Field(description="hedges per 1,000 words (per 1,000 characters in Chinese)")
+    forward_looking: int
+    forward_looking_density: float
+    uncertainty_density: float
+    numbers: int
+    numeric_share: float | None = Field(description="numeric tokens / words")
+    specific_number_share: float | None = Field(description="numbers with decimals or not round / all numbers")
+    themes: dict[str, float] = Field(description="theme id -> share of sentences that mention it")
+    readability: dict[str, float]
+
+
+class CallMetrics(Model):
+    """The call's metrics, overall, per section and per speaker."""
+
+    language: str
+    density_unit: str
+    call: GroupMetrics
+    sections: list[GroupMetrics]
+    speakers: list[GroupMetrics]
+    questions: int
+    non_answers: int
+    non_answer_rate: float | None
 
 
 class Call(Model):
@@ -135,6 +229,10 @@ class Call(Model):
     sections: list[Section] = Field(default_factory=list)
     turns: list[Turn] = Field(default_factory=list)
     qa_pairs: list[QAPair] = Field(default_factory=list)
+    sentences: list[Sentence] = Field(default_factory=list)
+    guidance: list[Guidance] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+    metrics: CallMetrics | None = None
 
 
 class SkippedArticle(Model):

@@ -26,14 +26,22 @@ class Person(_Frozen):
     aliases: list[str] = []
 
 
+class Segment(_Frozen):
+    """A business segment or product line a company reports or guides on."""
+
+    name: str
+    aliases: list[str] = []
+
+
 class Company(_Frozen):
-    """A company with its names in every language and its fiscal calendar."""
+    """A company with its names in every language, its fiscal calendar, people and segments."""
 
     name: str
     ticker: str
     names: list[str]
     fiscal_year_end_month: int = 12
     people: list[Person] = []
+    segments: list[Segment] = []
 
 
 class Firm(_Frozen):

@@ -1,0 +1,112 @@
+"""Analysis: guidance records, hedges, non-answers, themes, tone, numbers and readability of a Call.
+
+`analyse(call)` runs the language's spaCy pipeline once over the call's turns
+(`nlp.pipe`, operator turns left out) and returns the Call with `sentences`,
+`tags`, `guidance`, `metrics` and the non-answer and on-topic fields of its
+Q&A pairs filled in.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from calls.analyse.components import context, results
+from calls.analyse.metrics import call_metrics
+from calls.analyse.nlp import pipeline
+from calls.analyse.periods import calendar_of
+from calls.ingest.metadata import company_by_name_or_ticker
+from calls.model import Call, Guidance, QAPair, Role, Sentence, Tag
+
+__all__ = ["analyse"]
+
+# Which non-answer category a pair gets when its answer has cues of several.
+_NON_ANSWER_ORDER = ("refuse", "unable", "after_call")
+
+
+def analyse(call: Call) -> Call:
+    """The call with its analysis filled in."""
+    language = call.language if call.language in ("en", "zh") else "en"
+    nlp = pipeline(language)
+    company = company_by_name_or_ticker(call.ticker or "") or company_by_name_or_ticker(call.company or "")
+    calendar = calendar_of(call.fiscal_period, company, call.call_date.year if call.call_date else None)
+    turns = [t for t in call.turns if t.role != Role.operator]
+    docs = []
+    for turn in turns:
+        doc = nlp.make_doc(turn.text)
+        doc.user_data["calls"] = {
+            "role": turn.role.value,
+            "section": turn.section.value,
+            "speaker": turn.speaker,
+            "turn": turn.index,
+            "offset": turn.start,
+            "calendar": calendar,
+            "company": company,
+        }
+        docs.append(doc)
+
+    sentences: list[Sentence] = []
+    tags: list[Tag] = []
+    guidance: list[Guidance] = []
+    terms: dict[int, set[str]] = {}
+    for turn, doc in zip(turns, nlp.pipe(docs, batch_size=32), strict=True):
+        found = results(doc)
+        local = {}
+        for record in found["sentences"]:
+            local[record["index"]] = len(sentences)
+            fields = {k: v for k, v in record.items() if k not in ("index", "start", "end")}
+            sentences.append(Sentence(index=len(sentences), turn=turn.index, start=turn.start + record["start"], end=turn.start + record["end"], **fields))
+        for kind, category, cue, sentence, start, end in found["tags"]:
+            tags.append(Tag(kind=kind, category=category, cue=cue, turn=turn.index, sentence=local[sentence], start=turn.start + start, end=turn.start + end))
+        guidance.extend(found["guidance"])
+        terms[turn.index] = _content_terms(doc, language) | {f"theme:{category}" for kind, category, *_ in found["tags"] if kind == "theme"}
+
+    pairs = [_judge_pair(pair, tags, terms) for pair in call.qa_pairs]
+    return call.model_copy(
+        update={
+            "sentences": sentences,
+            "tags": tags,
+            "guidance": _first_statements(guidance),
+            "qa_pairs": pairs,
+            "metrics": call_metrics(call.turns, sentences, tags, pairs, language),
+        }
+    )
+
+
+def _content_terms(doc: Doc, language: str) -> set[str]:
+    """Lemmas of content words and numbers: what a question asks about, for the on-topic score."""
+    if context(doc).get("section") != "qa":
+        return set()
+    terms = set()
+    for token in doc:
+        if token.is_punct or token.is_space or token.is_stop:
+            continue
+        if token.like_num and any(c.isdigit() for c in token.text):
+            terms.add(token.text)
+        elif language == "zh" and len(token.text) >= 2:
+            terms.add(token.text)
+        elif language != "zh" and token.is_alpha and len(token.text) > 2:
+            terms.add((token.lemma_ or token.text).lower())
+    return terms
+
+
+def _judge_pair(pair: QAPair, tags: list[Tag], terms: dict[int, set[str]]) -> QAPair:
+    """Flag a pair's non-answer (category and cues) and score how much of the question its answer takes up."""
+    answer_turns = set(pair.answer_turns)
+    cues = [t for t in tags if t.kind == "non_answer" and t.turn in answer_turns]
+    category = next((c for c in _NON_ANSWER_ORDER if any(t.category == c for t in cues)), None)
+    question = set().union(*(terms.get(i, set()) for i in pair.question_turns))
+    answer = set().union(*(terms.get(i, set()) for i in pair.answer_turns)) if pair.answer_turns else set()
+    on_topic = round(len(question & answer) / len(question), 3) if question and pair.answer_turns else None
+    return pair.model_copy(update={"non_answer": category, "non_answer_cues": [t.cue for t in cues], "on_topic": on_topic})
+
+
+def _first_statements(records: list[Guidance]) -> list[Guidance]:
+    """Each forecast once: a later restatement of the same metric, period and range is dropped."""
+    seen = set()
+    kept = []
+    for record in records:
+        key = (record.metric, record.segment, record.period, record.low, record.high, record.unit)
+        if key not in seen:
+            seen.add(key)
+            kept.append(record)
+    return kept

@@ -1,0 +1,261 @@
+"""The project's spaCy components, registered as factories.
+
+Each component reads one turn's Doc (its context in `doc.user_data["calls"]`)
+and appends plain records to `doc._.calls` under its own key: sentence counts,
+tone, hedges, themes, non-answers, guidance. Cues are matched with compiled
+patterns over each sentence's text, so one pass per sentence serves every
+lexicon, in English and Chinese alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+import textstat
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from calls.analyse.guidance import SentenceContext, TurnState, sentence_guidance
+from calls.analyse.lexicons import (
+    hedge_lexicon,
+    non_answer_lexicon,
+    phrase_pattern,
+    readability_words,
+    themes,
+    tone_lexicon,
+)
+
+if not Doc.has_extension("calls"):
+    Doc.set_extension("calls", default=None)
+
+_CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def results(doc: Doc) -> dict[str, list]:
+    """The records the components wrote on a Doc."""
+    if doc._.calls is None:
+        doc._.calls = {"sentences": [], "tags": [], "guidance": []}
+    return doc._.calls
+
+
+def context(doc: Doc) -> dict:
+    """The turn's context set by the caller: language, role, section, speaker, turn, calendar, company."""
+    return doc.user_data.get("calls", {})
+
+
+@Language.factory("calls_paragraphs")
+def make_paragraphs(nlp: Language, name: str) -> "ParagraphBreaks":
+    """A sentence also ends at a paragraph break (a transcript's paragraph may lack its full stop)."""
+    return ParagraphBreaks()
+
+
+class ParagraphBreaks:
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        return doc
+
+
+@Language.factory("calls_sentences", default_config={"language": "en"})
+def make_sentences(nlp: Language, name: str, language: str) -> "SentenceCounts":
+    """Words, characters, numbers and readability counts per sentence."""
+    return SentenceCounts(language)
+
+
+class SentenceCounts:
+    def __init__(self, language: str) -> None:
+        self.language = language
+        words = readability_words().get("zh", {})
+        self.adverbs = frozenset(words.get("adverbs", []))
+        self.conjunctions = frozenset(words.get("conjunctions", []))
+        self.clause_marks = re.compile("|".join(re.escape(m) for m in words.get("clause_marks", ["。"])))
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = results(doc)["sentences"]
+        for index, sent in enumerate(doc.sents):
+            text = sent.text.strip()
+            if not text:
+                continue
+            words = [t for t in sent if not (t.is_punct or t.is_space)]
+            numbers = [t.text for t in words if t.like_num and any(c.isdigit() for c in t.text) and not _YEAR.fullmatch(t.text)]
+            record = {
+                "index": index,
+                "start": sent.start_char,
+                "end": sent.end_char,
+                "words": len(words),
+                "characters": len(_CJK.findall(text)),
+                "numbers": len(numbers),
+                "specific_numbers": sum(1 for n in numbers if _specific(n)),
+            }
+            if self.language == "zh":
+                record["clauses"] = max(1, len([c for c in self.clause_marks.split(text) if c.strip()]))
+                record["adverbs"] = sum(1 for t in words if t.text in self.adverbs)
+                record["conjunctions"] = sum(1 for t in words if t.text in self.conjunctions)
+            else:
+                record["syllables"] = textstat.syllable_count(text)
+                record["difficult_words"] = textstat.difficult_words(text, syllable_threshold=3)
+            out.append(record)
+        return doc
+
+
+def _specific(number: str) -> bool:
+    """A precise figure (5.34, 49.7, 1,260) rather than a round one (5, 50, 1,000)."""
+    digits = number.replace(",", "")
+    if "." in digits:
+        return True
+    try:
+        return int(digits) % 5 != 0
+    except ValueError:
+        return False
+
+
+@Language.factory("calls_tone", default_config={"language": "en"})
+def make_tone(nlp: Language, name: str, language: str) -> "Tone":
+    """Positive, negative and uncertainty words per sentence; a negated positive word counts as negative."""
+    return Tone(language)
+
+
+class Tone:
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._lexicon = None
+        self._patterns: tuple[re.Pattern[str], ...] = ()
+
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Compiled word lists, rebuilt only when a user's dictionary replaces the bundled one."""
+        lexicon = tone_lexicon(self.language)
+        if lexicon is not self._lexicon:
+            self._lexicon = lexicon
+            self._patterns = tuple(
+                phrase_pattern(words) for words in (lexicon.positive, lexicon.negative, lexicon.uncertainty, lexicon.negators)
+            )
+        return self._patterns
+
+    def __call__(self, doc: Doc) -> Doc:
+        positive, negative, uncertainty, negators = self.patterns()
+        reach = 4 if self.language == "zh" else 24  # characters before a word that may negate it
+        for record in results(doc)["sentences"]:
+            text = doc.text[record["start"]: record["end"]]
+            pos = neg = 0
+            for m in positive.finditer(text):
+                if negators.search(text[max(0, m.start() - reach): m.start()]):
+                    neg += 1
+                else:
+                    pos += 1
+            record["positive"] = pos
+            record["negative"] = neg + len(negative.findall(text))
+            record["uncertainty"] = len(uncertainty.findall(text))
+        return doc
+
+
+@Language.factory("calls_hedges", default_config={"language": "en"})
+def make_hedges(nlp: Language, name: str, language: str) -> "Hedges":
+    """Hedging cues by category, and forward-looking cues apart from them."""
+    return Hedges(language)
+
+
+class Hedges:
+    def __init__(self, language: str) -> None:
+        lexicon = hedge_lexicon()[language]
+        self.plain = [
+            (kind, category, phrase_pattern(lexicon[category]))
+            for kind, category in (("hedge", "epistemic"), ("hedge", "conditional"), ("forward_looking", "forward_looking"))
+        ]
+        self.before_number = phrase_pattern(lexicon.get("approximator_before_number", []))
+        self.after_number = phrase_pattern(lexicon.get("approximator_after_number", []))
+
+    def __call__(self, doc: Doc) -> Doc:
+        tags = results(doc)["tags"]
+        for record in results(doc)["sentences"]:
+            start = record["start"]
+            text = doc.text[start: record["end"]]
+            for kind, category, pattern in self.plain:
+                for m in pattern.finditer(text):
+                    tags.append((kind, category, m.group(0), record["index"], start + m.start(), start + m.end()))
+            # Approximators only count next to a number: "about $345 million", not "talk about".
+            for m in self.before_number.finditer(text):
+                if re.match(r"\s*(?:US\$|\$|¥)?\s*\d", text[m.end(): m.end() + 6]):
+                    tags.append(("hedge", "approximator", m.group(0), record["index"], start + m.start(), start + m.end()))
+            for m in self.after_number.finditer(text):
+                if re.search(r"\d", text[max(0, m.start() - 6): m.start()]):
+                    tags.append(("hedge", "approximator", m.group(0), record["index"], start + m.start(), start + m.end()))
+        return doc
+
+
+@Language.factory("calls_themes", default_config={"language": "en"})
+def make_themes(nlp: Language, name: str, language: str) -> "Themes":
+    """Theme terms of the taxonomy per sentence."""
+    return Themes(language)
+
+
+class Themes:
+    def __init__(self, language: str) -> None:
+        self.patterns = [(theme.id, phrase_pattern(getattr(theme, language))) for theme in themes()]
+
+    def __call__(self, doc: Doc) -> Doc:
+        tags = results(doc)["tags"]
+        for record in results(doc)["sentences"]:
+            start = record["start"]
+            text = doc.text[start: record["end"]]
+            for theme_id, pattern in self.patterns:
+                for m in pattern.finditer(text):
+                    tags.append(("theme", theme_id, m.group(0), record["index"], start + m.start(), start + m.end()))
+        return doc
+
+
+@Language.factory("calls_non_answers", default_config={"language": "en"})
+def make_non_answers(nlp: Language, name: str, language: str) -> "NonAnswers":
+    """Refusals, inabilities and deferrals in management's answers (Gow, Larcker & Zakolyukina 2021)."""
+    return NonAnswers(language)
+
+
+class NonAnswers:
+    def __init__(self, language: str) -> None:
+        self.patterns = [
+            (category, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+            for category, patterns in non_answer_lexicon()[language].items()
+        ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = context(doc)
+        if ctx.get("section") != "qa" or ctx.get("role") not in ("executive", "investor_relations"):
+            return doc
+        tags = results(doc)["tags"]
+        for record in results(doc)["sentences"]:
+            start = record["start"]
+            text = doc.text[start: record["end"]]
+            for category, pattern in self.patterns:
+                for m in pattern.finditer(text):
+                    tags.append(("non_answer", category, m.group(0), record["index"], start + m.start(), start + m.end()))
+        return doc
+
+
+@Language.factory("calls_guidance", default_config={"language": "en"})
+def make_guidance(nlp: Language, name: str, language: str) -> "GuidanceTagger":
+    """Structured guidance records from management's forward-looking sentences."""
+    return GuidanceTagger(language)
+
+
+class GuidanceTagger:
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = context(doc)
+        if ctx.get("role") not in ("executive", "investor_relations"):
+            return doc
+        state = TurnState()
+        out = results(doc)["guidance"]
+        for record in results(doc)["sentences"]:
+            sentence = SentenceContext(
+                language=self.language,
+                calendar=ctx.get("calendar"),
+                company=ctx.get("company"),
+                speaker=ctx.get("speaker", ""),
+                turn=ctx.get("turn", 0),
+                offset=ctx.get("offset", 0) + record["start"],
+            )
+            out.extend(sentence_guidance(doc.text[record["start"]: record["end"]], sentence, state))
+        return doc

@@ -1,0 +1,166 @@
+"""Lexicons of the analysers, loaded once from `calls/data/` as typed models.
+
+Every lexicon has an English and a Chinese side. English entries match
+case-insensitively as whole words; Chinese entries match as substrings (Latin
+words inside Chinese entries, such as `WFE`, still match as whole words).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from calls.rules import load_toml
+
+LANGUAGES = ("en", "zh")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MetricRule(_Frozen):
+    """A guidance metric and the words that name it."""
+
+    id: str
+    kind: str  # money, percent, per_share, shares, points
+    en: list[str]
+    zh: list[str]
+    dominant: bool = False
+
+
+class QualitativeRange(_Frozen):
+    """Words such as `low single digits` and the percent range they stand for."""
+
+    words: list[str]
+    range: tuple[float, float]
+
+
+class GuidanceRules(_Frozen):
+    """`guidance.toml`."""
+
+    cues: dict[str, list[str]]
+    basis: dict[str, list[str]]
+    scales: dict[str, dict[str, float]]
+    numerals: dict[str, dict[str, float]]
+    qualitative: list[QualitativeRange]
+    metric: list[MetricRule]
+
+
+class Theme(_Frozen):
+    """A theme of the taxonomy with its terms in both languages."""
+
+    id: str
+    label: str
+    en: list[str]
+    zh: list[str]
+
+
+class ToneLexicon(_Frozen):
+    """Positive, negative and uncertainty words, and negators, for one language."""
+
+    positive: list[str]
+    negative: list[str]
+    uncertainty: list[str]
+    negators: list[str]
+
+
+def phrase_pattern(words: list[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for a list of phrases, longest first; Latin phrases match as whole words.
+
+    The same rule serves both languages: Chinese has no word boundaries, so only
+    Latin letters and digits at a phrase's ends need one.
+    """
+    parts = []
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        escaped = re.escape(word)
+        if word[0].isascii() and word[0].isalnum():
+            escaped = r"(?<![A-Za-z0-9])" + escaped
+        if word[-1].isascii() and word[-1].isalnum():
+            escaped = escaped + r"(?![A-Za-z0-9])"
+        parts.append(escaped)
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+@cache
+def guidance_rules() -> GuidanceRules:
+    """Cues, metrics, scales and qualitative ranges for guidance records."""
+    return GuidanceRules(**load_toml("guidance.toml"))
+
+
+@cache
+def hedge_lexicon() -> dict[str, dict[str, list[str]]]:
+    """language -> category -> cues (`hedges.toml`)."""
+    return {language: dict(entries) for language, entries in load_toml("hedges.toml").items()}
+
+
+@cache
+def non_answer_lexicon() -> dict[str, dict[str, list[str]]]:
+    """language -> category -> regular expressions (`non_answers.toml`)."""
+    return {language: dict(entries) for language, entries in load_toml("non_answers.toml").items()}
+
+
+@cache
+def themes() -> tuple[Theme, ...]:
+    """The theme taxonomy (`themes.toml`)."""
+    return tuple(Theme(**entry) for entry in load_toml("themes.toml")["theme"])
+
+
+@cache
+def _bundled_tone() -> dict[str, ToneLexicon]:
+    return {language: ToneLexicon(**entries) for language, entries in load_toml("tone.toml").items()}
+
+
+_TONE_OVERRIDE: dict[str, ToneLexicon] = {}
+
+
+def tone_lexicon(language: str) -> ToneLexicon:
+    """The tone words for a language: the project's own, or a user's dictionary loaded with `load_tone_csv`."""
+    return _TONE_OVERRIDE.get(language) or _bundled_tone()[language]
+
+
+def load_tone_csv(path: Path) -> ToneLexicon:
+    """Use a Loughran–McDonald-style master dictionary CSV for English tone.
+
+    The CSV needs a `Word` column and `Positive`, `Negative` and `Uncertainty`
+    columns, where a non-zero value puts the word in that list (the layout of
+    the Loughran–McDonald Master Dictionary, which users obtain themselves).
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        fields = {name.lower(): name for name in reader.fieldnames or []}
+        missing = [c for c in ("word", "positive", "negative", "uncertainty") if c not in fields]
+        if missing:
+            raise ValueError(f"{path}: the CSV lacks the column(s) {', '.join(missing)}")
+        lists: dict[str, list[str]] = {"positive": [], "negative": [], "uncertainty": []}
+        for row in reader:
+            word = (row[fields["word"]] or "").strip().lower()
+            for category in lists:
+                value = (row[fields[category]] or "0").strip()
+                if word and value not in ("", "0", "0.0"):
+                    lists[category].append(word)
+    lexicon = ToneLexicon(negators=_bundled_tone()["en"].negators, **lists)
+    _TONE_OVERRIDE["en"] = lexicon
+    return lexicon
+
+
+@cache
+def readability_words() -> dict[str, dict[str, list[str]]]:
+    """`readability.toml`: Chinese clause marks, adverbs and conjunctions."""
+    return load_toml("readability.toml")
+
+
+def lexicon_fingerprint() -> str:
+    """A hash of every analysis data file, to tell which lexicon version analysed a call."""
+    digest = hashlib.sha256()
+    for name in ("guidance.toml", "hedges.toml", "non_answers.toml", "themes.toml", "tone.toml", "readability.toml"):
+        digest.update(resources.files("calls.data").joinpath(name).read_bytes())
+    for language, lexicon in sorted(_TONE_OVERRIDE.items()):
+        digest.update(language.encode() + lexicon.model_dump_json().encode())
+    return digest.hexdigest()[:16]

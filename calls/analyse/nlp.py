@@ -1,0 +1,57 @@
+"""The spaCy pipelines: built once per process and language.
+
+`spacy.blank("en")` with a sentencizer and the lookup lemmatizer of
+spacy-lookups-data, or `spacy.blank("zh")` with the jieba segmenter; then the
+project's components. Set `CALLS_SPACY_MODEL` (e.g. `en_core_web_sm`) to start
+English from an installed trained pipeline instead; the results the tests
+check do not depend on it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import calls.analyse.components  # noqa: F401  (registers the factories)
+
+# Chinese sentences end at these; "3.5" stays whole because jieba keeps numbers together.
+ZH_SENTENCE_ENDS = ["。", "！", "？", "!", "?", "…"]
+COMPONENTS = ["calls_sentences", "calls_tone", "calls_hedges", "calls_themes", "calls_non_answers", "calls_guidance"]
+
+
+def _jieba_quiet() -> None:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.ERROR)
+    # jieba caches its dictionary in the temp folder unless told where; keep it in one known place.
+    cache_dir = Path(os.environ.get("CALLS_CACHE", Path(tempfile.gettempdir()) / "calls-cache"))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(cache_dir)
+
+
+@cache
+def pipeline(language: str) -> Language:
+    """The analysis pipeline for `en` or `zh`."""
+    if language == "zh":
+        _jieba_quiet()
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.add_pipe("sentencizer", config={"punct_chars": ZH_SENTENCE_ENDS})
+    else:
+        trained = os.environ.get("CALLS_SPACY_MODEL")
+        nlp = spacy.load(trained, exclude=["ner"]) if trained else spacy.blank("en")
+        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer")
+        if "lemmatizer" not in nlp.pipe_names:
+            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("calls_paragraphs", after="sentencizer" if "sentencizer" in nlp.pipe_names else None)
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config={"language": language})
+    nlp.initialize()
+    return nlp
