@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from datetime import date
@@ -60,6 +61,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--date", "call_date", callback=_date, help="Call date, e.g. 2026-01-28.")
 @click.option("--language", type=click.Choice(["en", "zh"]), help="Transcript language (default: detected).")
 @click.option("--max-size", default=100, show_default=True, type=click.IntRange(min=1), help="Largest file to read, in MB.")
+@click.option("--no-analysis", is_flag=True, help="Only segment: no guidance, tags or metrics (faster).")
+@click.option(
+    "--lexicon",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="English tone dictionary CSV with Word, Positive, Negative, Uncertainty columns (e.g. Loughran-McDonald).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List feed articles skipped as not being full transcripts.")
 def parse(
     paths: tuple[Path, ...],
@@ -70,6 +77,8 @@ def parse(
     call_date: date | None,
     language: str | None,
     max_size: int,
+    no_analysis: bool,
+    lexicon: Path | None,
     verbose: bool,
 ) -> None:
     """Parse transcripts (files or folders) without storing them.
@@ -84,15 +93,27 @@ def parse(
       calls parse transcripts/
       calls parse ../shared/seeds/003_048932d57b72cc8e.txt --json
       calls parse call.pdf --company "Lam Research" --ticker LRCX --period "FY2026 Q2" --json
+      calls parse transcripts/lam_research_fy2026q2.txt --json | jq '.[0].guidance'
     """
     overrides = Overrides(company=company, ticker=ticker, fiscal_period=period, call_date=call_date, language=language)
-    result = parse_paths(list(paths), overrides, max_bytes=max_size * 1_000_000)
+    if lexicon is not None:
+        _load_lexicon(lexicon)
+    result = parse_paths(list(paths), overrides, max_bytes=max_size * 1_000_000, analysis=not no_analysis)
     if as_json:
         click.echo(json.dumps([call.model_dump(mode="json") for call in result.calls], ensure_ascii=False, indent=2))
     else:
         _print_table(result)
     _report(result, verbose)
     sys.exit(EXIT_INPUT if result.errors or not result.calls else EXIT_OK)
+
+
+def _load_lexicon(path: Path) -> None:
+    from calls.analyse.lexicons import load_tone_csv
+
+    try:
+        load_tone_csv(path)
+    except (ValueError, UnicodeDecodeError, csv.Error) as error:
+        raise click.BadParameter(str(error), param_hint="--lexicon") from None
 
 
 def _print_table(result: ParseResult) -> None:

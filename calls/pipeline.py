@@ -1,4 +1,4 @@
-"""Parse files into Calls: ingest, then segment (later stages add analysis).
+"""Parse files into Calls: ingest, segment, analyse.
 
 This module ties the stages together for the CLI and the app; each stage
 module imports only earlier ones.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from calls.analyse import analyse
 from calls.errors import InputError
 from calls.ingest import DEFAULT_MAX_BYTES, expand_paths, fill_metadata, read_path
 from calls.model import Call, Document, SkippedArticle
@@ -67,13 +68,15 @@ def transcript_problem(call: Call) -> str | None:
 
 
 def parse_document(document: Document, overrides: Overrides | None = None) -> Call:
-    """Metadata filled in (overrides first), then segmented."""
+    """Metadata filled in (overrides first), then segmented; not analysed."""
     if overrides is not None:
         document = overrides.apply(document)
     return segment(fill_metadata(document))
 
 
-def parse_file(path: Path, overrides: Overrides | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Call], list[SkippedArticle]]:
+def parse_file(
+    path: Path, overrides: Overrides | None = None, max_bytes: int = DEFAULT_MAX_BYTES, analysis: bool = True
+) -> tuple[list[Call], list[SkippedArticle]]:
     """The calls in one file. A feed dump keeps only its full transcripts; other files must hold speaker turns."""
     documents = read_path(path, max_bytes=max_bytes)
     calls: list[Call] = []
@@ -87,18 +90,20 @@ def parse_file(path: Path, overrides: Overrides | None = None, max_bytes: int = 
                 continue
         elif not call.turns:
             raise InputError(str(path), "no speaker turns found (not a transcript layout the parser knows)")
-        calls.append(call)
+        calls.append(analyse(call) if analysis else call)
     if not calls and documents and documents[0].source.kind == "feed":
         raise InputError(str(path), f"the feed holds {len(documents)} articles but no full transcript")
     return calls, skipped
 
 
-def parse_paths(paths: list[Path], overrides: Overrides | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
-    """Parse files and folders; one bad file is reported and the rest go on."""
+def parse_paths(
+    paths: list[Path], overrides: Overrides | None = None, max_bytes: int = DEFAULT_MAX_BYTES, analysis: bool = True
+) -> ParseResult:
+    """Parse (and analyse) files and folders; one bad file is reported and the rest go on."""
     result = ParseResult()
     for path in expand_paths(paths):
         try:
-            calls, skipped = parse_file(path, overrides, max_bytes)
+            calls, skipped = parse_file(path, overrides, max_bytes, analysis)
         except InputError as error:
             result.errors.append(FileError(path=error.path, reason=error.reason))
             continue

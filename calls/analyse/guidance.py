@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 from calls.analyse.figures import Figure, find_figures
 from calls.analyse.lexicons import MetricRule, guidance_rules, phrase_pattern
 from calls.analyse.periods import CallCalendar, period_mentions
 from calls.model import Guidance
 from calls.rules import Company, companies
+
+T = TypeVar("T")
 
 # A figure this close after a comparison cue is the comparison, not the forecast.
 _COMPARISON_REACH = 14
@@ -62,6 +65,7 @@ class _Patterns:
     growth: re.Pattern[str]
     decline: re.Pattern[str]
     of_revenue: re.Pattern[str]
+    of_free_cash_flow: re.Pattern[str]
     outlook_intro: re.Pattern[str]
     ongoing: re.Pattern[str]
     basis: list[tuple[str, re.Pattern[str]]]
@@ -82,6 +86,7 @@ def _patterns(language: str) -> _Patterns:
         growth=phrase_pattern(cues[f"growth_{language}"]),
         decline=phrase_pattern(cues[f"decline_{language}"]),
         of_revenue=phrase_pattern(cues[f"of_revenue_{language}"]),
+        of_free_cash_flow=phrase_pattern(cues[f"of_free_cash_flow_{language}"]),
         outlook_intro=phrase_pattern(cues[f"outlook_intro_{language}"]),
         ongoing=phrase_pattern(cues[f"ongoing_{language}"]),
         basis=[(_BASIS_NAMES[name], phrase_pattern(words)) for name, words in rules.basis.items()],
@@ -99,14 +104,19 @@ def _segment_patterns(company_name: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(segment.name, phrase_pattern([segment.name, *segment.aliases])) for segment in company.segments]
 
 
+def _longest_first(candidates: list[tuple[int, int, T]]) -> list[tuple[int, T]]:
+    """(start, value) of non-overlapping matches, the longer winning an overlap, in text order."""
+    kept: list[tuple[int, int, T]] = []
+    for start, end, value in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
+        if not any(s < end and start < e for s, e, _ in kept):
+            kept.append((start, end, value))
+    return [(start, value) for start, _, value in sorted(kept, key=lambda c: c[0])]
+
+
 def _metric_mentions(text: str, patterns: _Patterns) -> list[_Mention]:
     """Metric names in the sentence; where two overlap, the longer wins."""
-    found: list[_Mention] = []
-    candidates = [(m.start(), m.end(), rule) for rule, pattern in patterns.metrics for m in pattern.finditer(text)]
-    for start, end, rule in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if not any(f.start < end and start < f.end for f in found):
-            found.append(_Mention(start, end, rule))
-    return sorted(found, key=lambda m: m.start)
+    candidates = [(m.start(), m.end(), (m.end(), rule)) for rule, pattern in patterns.metrics for m in pattern.finditer(text)]
+    return [_Mention(start, end, rule) for start, (end, rule) in _longest_first(candidates)]
 
 
 def _basis(text: str, patterns: _Patterns) -> str | None:
@@ -157,7 +167,7 @@ def sentence_guidance(text: str, context: SentenceContext, state: TurnState) -> 
     if not patterns.forward.search(looking):
         return []
     mentions = _metric_mentions(text, patterns)
-    segments = [(m.start(), name) for name, pattern in _segment_pattern(context.company) for m in pattern.finditer(text)]
+    segments = _longest_first([(m.start(), m.end(), name) for name, pattern in _segment_pattern(context.company) for m in pattern.finditer(text)])
     ongoing = bool(patterns.ongoing.search(text))
     records: list[Guidance] = []
     previous_rule: MetricRule | None = None
@@ -179,23 +189,29 @@ def sentence_guidance(text: str, context: SentenceContext, state: TurnState) -> 
         of_revenue = _of_revenue(text, figure, window, patterns, language)
         if of_revenue and language == "zh":
             in_window = [m for m in in_window if m.rule.id != "revenue" or m.end < figure.start - 4]
-        dominant = [m for m in in_window if m.rule.dominant]
+        # A dominant metric (FX) governs every later figure in points: "FX adds 4 points to A, 2 points to B".
+        dominant = [m for m in mentions if m.rule.dominant and m.start < figure.start and (m in in_window or figure.unit == "pp")]
         mention = (dominant or in_window or [None])[-1]
         rule = mention.rule if mention else previous_rule
         after_metric = text[mention.end if mention else figure.start - len(window): figure.start]
         decline = bool(patterns.decline.search(after_metric)) or (language == "zh" and bool(patterns.decline.match(text[figure.end: figure.end + 4].lstrip("(（"))))
         growth = decline or bool(patterns.growth.search(after_metric))
-        segment = next((name for start, name in sorted(segments, reverse=True) if start < figure.start), None)
+        # Segments named in the clause each get the figure ("智能云和更多个人计算…增加2个百分点"); else the last one named.
+        named = [name for start, name in segments if figure.start - len(window) <= start < figure.start]
+        earlier = [name for start, name in sorted(segments) if start < figure.start]
+        targets = named or earlier[-1:] or [None]
         # A growth rate with no metric named is a segment's revenue growth ("先进封装业务将增长超过40%"), else unknown.
-        classified = _classify(rule, figure, growth, of_revenue) if rule or segment else None
+        classified = _classify(rule, figure, growth, of_revenue) if rule or targets[0] else None
         if classified is None:
             continue
         previous_rule = rule
         metric, unit = classified
+        if unit == "%" and _share_of_free_cash_flow(text, figure, patterns):
+            unit = "% of free cash flow"
         low, high, point = figure.low, figure.high, figure.point
         if decline:
             low, high, point = (-high if high is not None else None), (-low if low is not None else None), (-point if point is not None else None)
-        records.append(
+        records.extend(
             Guidance(
                 metric=metric,
                 segment=segment,
@@ -212,6 +228,7 @@ def sentence_guidance(text: str, context: SentenceContext, state: TurnState) -> 
                 start=context.offset + figure.start,
                 end=context.offset + figure.end,
             )
+            for segment in targets
         )
     _remember_period(records, state)
     return records
@@ -223,6 +240,10 @@ def _of_revenue(text: str, figure: Figure, window: str, patterns: _Patterns, lan
     if language == "zh":
         return _ends_with(patterns.of_revenue, window[-6:])
     return bool(patterns.of_revenue.match(text[figure.end: figure.end + 24].lstrip()))
+
+
+def _share_of_free_cash_flow(text: str, figure: Figure, patterns: _Patterns) -> bool:
+    return bool(patterns.of_free_cash_flow.match(text[figure.end: figure.end + 24].lstrip()))
 
 
 def _period(periods: list, figure: Figure, ongoing: bool, state: TurnState, context: SentenceContext) -> str | None:
