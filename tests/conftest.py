@@ -27,8 +27,8 @@ def parsed(path: Path) -> tuple[Call, ...]:
 
 
 def gold_files() -> list[Path]:
-    """Every gold file of a sample transcript."""
-    return sorted(GOLD.glob("*.json"))
+    """Every call gold file (roster, Q&A) of a sample transcript."""
+    return sorted(p for p in GOLD.glob("*.json") if "." not in p.stem and p.stem != "labels")
 
 
 def load_gold(path: Path) -> dict:

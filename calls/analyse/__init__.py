@@ -17,7 +17,7 @@ from calls.analyse.periods import calendar_of
 from calls.ingest.metadata import company_by_name_or_ticker
 from calls.model import Call, Guidance, QAPair, Role, Sentence, Tag
 
-__all__ = ["analyse"]
+__all__ = ["analyse", "analyse_text"]
 
 # Which non-answer category a pair gets when its answer has cues of several.
 _NON_ANSWER_ORDER = ("refuse", "unable", "after_call")
@@ -70,6 +70,15 @@ def analyse(call: Call) -> Call:
             "metrics": call_metrics(call.turns, sentences, tags, pairs, language),
         }
     )
+
+
+def analyse_text(text: str, language: str, role: str = "executive", section: str = "prepared_remarks") -> tuple[list[Tag], list[Guidance]]:
+    """Tags and guidance of a piece of text said by someone in `role` in `section` (no call around it)."""
+    doc = pipeline(language).make_doc(text)
+    doc.user_data["calls"] = {"role": role, "section": section, "speaker": "", "turn": 0, "offset": 0, "calendar": None, "company": None}
+    found = results(pipeline(language)(doc))
+    tags = [Tag(kind=k, category=c, cue=q, turn=0, sentence=s, start=a, end=b) for k, c, q, s, a, b in found["tags"]]
+    return tags, found["guidance"]
 
 
 def _content_terms(doc: Doc, language: str) -> set[str]:

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from calls.analyse.guidance import SentenceContext, TurnState, sentence_guidance
 from calls.analyse.lexicons import (
+    guidance_rules,
     hedge_lexicon,
     non_answer_lexicon,
     phrase_pattern,
@@ -100,6 +101,11 @@ class SentenceCounts:
         return doc
 
 
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with the matches of `pattern` replaced by spaces, offsets unchanged."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _specific(number: str) -> bool:
     """A precise figure (5.34, 49.7, 1,260) rather than a round one (5, 50, 1,000)."""
     digits = number.replace(",", "")
@@ -156,9 +162,18 @@ def make_hedges(nlp: Language, name: str, language: str) -> "Hedges":
     return Hedges(language)
 
 
+# After an approximator: a number, maybe behind "为"/"是" or a currency sign, or a number word ("roughly a third").
+_NUMBER_AHEAD = re.compile(
+    r"\s*(?:为|是|在)?\s*(?:US\$|\$|¥)?\s*(?:\d|[一二两三四五六七八九十半几]|(?:a|an|one|two|three|half)\b)", re.IGNORECASE
+)
+
+
 class Hedges:
     def __init__(self, language: str) -> None:
         lexicon = hedge_lexicon()[language]
+        self.masked = phrase_pattern(lexicon.get("masked", []))
+        # Expectations and guidance about the past ("better than expected") are not forward-looking.
+        self.past = phrase_pattern(guidance_rules().cues[f"not_forward_{language}"])
         self.plain = [
             (kind, category, phrase_pattern(lexicon[category]))
             for kind, category in (("hedge", "epistemic"), ("hedge", "conditional"), ("forward_looking", "forward_looking"))
@@ -170,13 +185,13 @@ class Hedges:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
             start = record["start"]
-            text = doc.text[start: record["end"]]
+            text = _blank(self.masked, doc.text[start: record["end"]])
             for kind, category, pattern in self.plain:
-                for m in pattern.finditer(text):
+                for m in pattern.finditer(_blank(self.past, text) if kind == "forward_looking" else text):
                     tags.append((kind, category, m.group(0), record["index"], start + m.start(), start + m.end()))
             # Approximators only count next to a number: "about $345 million", not "talk about".
             for m in self.before_number.finditer(text):
-                if re.match(r"\s*(?:US\$|\$|¥)?\s*\d", text[m.end(): m.end() + 6]):
+                if _NUMBER_AHEAD.match(text, m.end()):
                     tags.append(("hedge", "approximator", m.group(0), record["index"], start + m.start(), start + m.end()))
             for m in self.after_number.finditer(text):
                 if re.search(r"\d", text[max(0, m.start() - 6): m.start()]):
