@@ -97,3 +97,24 @@ def test_usage_errors_exit_2() -> None:
 def test_module_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "calls", "parse", "--help"], capture_output=True, text=True, check=True)
     assert "Examples:" in result.stdout
+
+
+def test_no_analysis_and_lexicon_options(tmp_path: Path) -> None:
+    code, out, _ = _run("parse", str(TRANSCRIPTS / "northwind_fy2026q2.txt"), "--json", "--no-analysis")
+    assert code == 0
+    [call] = json.loads(out)
+    assert (call["guidance"], call["tags"], call["metrics"]) == ([], [], None)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Term,Score\nup,1\n", encoding="utf-8")
+    code, _, err = _run("parse", str(TRANSCRIPTS / "northwind_fy2026q2.txt"), "--lexicon", str(bad))
+    assert code == 2
+    assert "lacks the column(s) word, positive, negative, uncertainty" in err
+
+
+def test_guidance_through_the_command_line() -> None:
+    code, out, _ = _run("parse", str(TRANSCRIPTS / "lam_research_fy2026q2.txt"), "--json")
+    assert code == 0
+    revenue = next(g for g in json.loads(out)[0]["guidance"] if g["metric"] == "revenue")
+    assert {k: revenue[k] for k in ("period", "low", "high", "point", "unit", "basis")} == {
+        "period": "FY2026 Q3", "low": 5.4e9, "high": 6.0e9, "point": 5.7e9, "unit": "USD", "basis": "non-GAAP"
+    }

@@ -150,6 +150,11 @@ def load_tone_csv(path: Path) -> ToneLexicon:
     return lexicon
 
 
+def reset_tone_lexicon() -> None:
+    """Go back to the project's own tone words."""
+    _TONE_OVERRIDE.clear()
+
+
 @cache
 def readability_words() -> dict[str, dict[str, list[str]]]:
     """`readability.toml`: Chinese clause marks, adverbs and conjunctions."""
