@@ -53,7 +53,7 @@ def analyse(call: Call) -> Call:
         local = {}
         for record in found["sentences"]:
             local[record["index"]] = len(sentences)
-            fields = {k: v for k, v in record.items() if k not in ("index", "start", "end")}
+            fields = {k: v for k, v in record.items() if k not in ("index", "start", "end", "text")}
             sentences.append(Sentence(index=len(sentences), turn=turn.index, start=turn.start + record["start"], end=turn.start + record["end"], **fields))
         for kind, category, cue, sentence, start, end in found["tags"]:
             tags.append(Tag(kind=kind, category=category, cue=cue, turn=turn.index, sentence=local[sentence], start=turn.start + start, end=turn.start + end))

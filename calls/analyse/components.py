@@ -10,6 +10,7 @@ lexicon, in English and Chinese alike.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import textstat
 from spacy.language import Language
@@ -53,9 +54,11 @@ def make_paragraphs(nlp: Language, name: str) -> "ParagraphBreaks":
 
 class ParagraphBreaks:
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc[:-1]:
-            if token.is_space and "\n" in token.text:
-                doc[token.i + 1].is_sent_start = True
+        after_break = False
+        for token in doc:
+            if after_break:
+                token.is_sent_start = True
+            after_break = token.is_space and "\n" in token.text
         return doc
 
 
@@ -75,9 +78,10 @@ class SentenceCounts:
 
     def __call__(self, doc: Doc) -> Doc:
         out = results(doc)["sentences"]
+        full = doc.text  # Doc.text joins every token: read it once, not once per sentence
         for index, sent in enumerate(doc.sents):
-            text = sent.text.strip()
-            if not text:
+            text = full[sent.start_char: sent.end_char]
+            if not text.strip():
                 continue
             words = [t for t in sent if not (t.is_punct or t.is_space)]
             numbers = [t.text for t in words if t.like_num and any(c.isdigit() for c in t.text) and not _YEAR.fullmatch(t.text)]
@@ -85,6 +89,7 @@ class SentenceCounts:
                 "index": index,
                 "start": sent.start_char,
                 "end": sent.end_char,
+                "text": text,
                 "words": len(words),
                 "characters": len(_CJK.findall(text)),
                 "numbers": len(numbers),
@@ -95,10 +100,18 @@ class SentenceCounts:
                 record["adverbs"] = sum(1 for t in words if t.text in self.adverbs)
                 record["conjunctions"] = sum(1 for t in words if t.text in self.conjunctions)
             else:
-                record["syllables"] = textstat.syllable_count(text)
-                record["difficult_words"] = textstat.difficult_words(text, syllable_threshold=3)
+                counts = [_syllables(t.lower_) for t in words if t.is_alpha]
+                record["syllables"] = sum(counts)
+                # Gunning's complex words: three syllables or more.
+                record["difficult_words"] = sum(1 for c in counts if c >= 3)
             out.append(record)
         return doc
+
+
+@lru_cache(maxsize=65536)
+def _syllables(word: str) -> int:
+    """Syllables of one word, by textstat's rules (Pyphen hyphenation), counted once per distinct word."""
+    return textstat.syllable_count(word)
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
@@ -143,7 +156,7 @@ class Tone:
         positive, negative, uncertainty, negators = self.patterns()
         reach = 4 if self.language == "zh" else 24  # characters before a word that may negate it
         for record in results(doc)["sentences"]:
-            text = doc.text[record["start"]: record["end"]]
+            text = record["text"]
             pos = neg = 0
             for m in positive.finditer(text):
                 if negators.search(text[max(0, m.start() - reach): m.start()]):
@@ -185,7 +198,7 @@ class Hedges:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
             start = record["start"]
-            text = _blank(self.masked, doc.text[start: record["end"]])
+            text = _blank(self.masked, record["text"])
             for kind, category, pattern in self.plain:
                 for m in pattern.finditer(_blank(self.past, text) if kind == "forward_looking" else text):
                     tags.append((kind, category, m.group(0), record["index"], start + m.start(), start + m.end()))
@@ -207,15 +220,21 @@ def make_themes(nlp: Language, name: str, language: str) -> "Themes":
 
 class Themes:
     def __init__(self, language: str) -> None:
-        self.patterns = [(theme.id, phrase_pattern(getattr(theme, language))) for theme in themes()]
+        # One pass over each sentence for every theme: a term may belong to several themes.
+        self.themes_of: dict[str, list[str]] = {}
+        for theme in themes():
+            for term in getattr(theme, language):
+                ids = self.themes_of.setdefault(term.lower(), [])
+                if theme.id not in ids:
+                    ids.append(theme.id)
+        self.pattern = phrase_pattern(list(self.themes_of))
 
     def __call__(self, doc: Doc) -> Doc:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
             start = record["start"]
-            text = doc.text[start: record["end"]]
-            for theme_id, pattern in self.patterns:
-                for m in pattern.finditer(text):
+            for m in self.pattern.finditer(record["text"]):
+                for theme_id in self.themes_of[m.group(0).lower()]:
                     tags.append(("theme", theme_id, m.group(0), record["index"], start + m.start(), start + m.end()))
         return doc
 
@@ -240,7 +259,7 @@ class NonAnswers:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
             start = record["start"]
-            text = doc.text[start: record["end"]]
+            text = record["text"]
             for category, pattern in self.patterns:
                 for m in pattern.finditer(text):
                     tags.append(("non_answer", category, m.group(0), record["index"], start + m.start(), start + m.end()))
@@ -272,5 +291,5 @@ class GuidanceTagger:
                 turn=ctx.get("turn", 0),
                 offset=ctx.get("offset", 0) + record["start"],
             )
-            out.extend(sentence_guidance(doc.text[record["start"]: record["end"]], sentence, state))
+            out.extend(sentence_guidance(record["text"], sentence, state))
         return doc

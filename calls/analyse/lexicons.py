@@ -72,20 +72,51 @@ class ToneLexicon(_Frozen):
 
 
 def phrase_pattern(words: list[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern for a list of phrases, longest first; Latin phrases match as whole words.
+    """One case-insensitive pattern for a list of phrases; Latin phrases match as whole words.
 
     The same rule serves both languages: Chinese has no word boundaries, so only
-    Latin letters and digits at a phrase's ends need one.
+    Latin letters and digits at a phrase's ends need one. The phrases are folded
+    into a prefix tree, so a long lexicon costs about as much as a short one.
     """
-    parts = []
-    for word in sorted({w for w in words if w}, key=len, reverse=True):
-        escaped = re.escape(word)
-        if word[0].isascii() and word[0].isalnum():
-            escaped = r"(?<![A-Za-z0-9])" + escaped
-        if word[-1].isascii() and word[-1].isalnum():
-            escaped = escaped + r"(?![A-Za-z0-9])"
-        parts.append(escaped)
-    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+    phrases = {w.lower() for w in words if w}
+    if not phrases:
+        return re.compile(r"(?!)")
+    return re.compile(_trie_regex(_trie(phrases)), re.IGNORECASE)
+
+
+_END = ""  # trie key that marks the end of a phrase
+
+
+def _trie(phrases: set[str]) -> dict:
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[_END] = True
+    return root
+
+
+def _trie_regex(node: dict, previous: str = "") -> str:
+    """A regular expression for the phrases under `node`; `previous` is the character before them."""
+    branches = []
+    ends_here = _END in node
+    for ch in sorted(k for k in node if k != _END):
+        head = re.escape(ch)
+        if not previous and ch.isascii() and ch.isalnum():
+            head = r"(?<![A-Za-z0-9])" + head
+        branches.append(head + _trie_regex(node[ch], ch))
+    if ends_here and previous.isascii() and previous.isalnum():
+        end = r"(?![A-Za-z0-9])"
+    else:
+        end = ""
+    if not branches:
+        return end
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        # Longest first: try to go on, else end here.
+        return f"(?:{body}|{end})" if end else f"(?:{body})?"
+    return body
 
 
 @cache

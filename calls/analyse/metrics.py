@@ -1,8 +1,10 @@
 """Metrics of a call, its sections and its speakers, summed from per-sentence counts.
 
-Readability: for English, textstat's Gunning fog index and Flesch reading ease,
-computed from per-sentence textstat counts (syllables, difficult words) over
-spaCy's sentences and words, plus words per sentence. For Chinese, no English
+Readability: for English, the Gunning fog index (Gunning 1952: 0.4 × (words per
+sentence + 100 × share of words of three or more syllables)) and Flesch reading
+ease (Flesch 1948: 206.835 − 1.015 × words per sentence − 84.6 × syllables per
+word), from spaCy's sentences and words and textstat's syllable counts, plus
+words per sentence. For Chinese, no English
 formula is applied: characters per clause, and the shares of adverbs and of
 conjunctions among words, the measures of Chinese text readability used in
 Chinese accounting research (e.g. 丘心颖、郑小翠、邓可斌, 2016, 经济学(季刊)).
