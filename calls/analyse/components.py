@@ -114,6 +114,12 @@ def _syllables(word: str) -> int:
     return textstat.syllable_count(word)
 
 
+def _tag(kind: str, category: str, match: re.Match[str], record: dict) -> tuple:
+    """A tag record for a cue matched in a sentence's text: offsets made relative to the turn."""
+    start = record["start"]
+    return (kind, category, match.group(0), record["index"], start + match.start(), start + match.end())
+
+
 def _blank(pattern: re.Pattern[str], text: str) -> str:
     """`text` with the matches of `pattern` replaced by spaces, offsets unchanged."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
@@ -197,18 +203,17 @@ class Hedges:
     def __call__(self, doc: Doc) -> Doc:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
-            start = record["start"]
             text = _blank(self.masked, record["text"])
             for kind, category, pattern in self.plain:
-                for m in pattern.finditer(_blank(self.past, text) if kind == "forward_looking" else text):
-                    tags.append((kind, category, m.group(0), record["index"], start + m.start(), start + m.end()))
+                searched = _blank(self.past, text) if kind == "forward_looking" else text
+                tags.extend(_tag(kind, category, m, record) for m in pattern.finditer(searched))
             # Approximators only count next to a number: "about $345 million", not "talk about".
-            for m in self.before_number.finditer(text):
-                if _NUMBER_AHEAD.match(text, m.end()):
-                    tags.append(("hedge", "approximator", m.group(0), record["index"], start + m.start(), start + m.end()))
-            for m in self.after_number.finditer(text):
-                if re.search(r"\d", text[max(0, m.start() - 6): m.start()]):
-                    tags.append(("hedge", "approximator", m.group(0), record["index"], start + m.start(), start + m.end()))
+            tags.extend(_tag("hedge", "approximator", m, record) for m in self.before_number.finditer(text) if _NUMBER_AHEAD.match(text, m.end()))
+            tags.extend(
+                _tag("hedge", "approximator", m, record)
+                for m in self.after_number.finditer(text)
+                if re.search(r"\d", text[max(0, m.start() - 6): m.start()])
+            )
         return doc
 
 
@@ -232,10 +237,8 @@ class Themes:
     def __call__(self, doc: Doc) -> Doc:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
-            start = record["start"]
             for m in self.pattern.finditer(record["text"]):
-                for theme_id in self.themes_of[m.group(0).lower()]:
-                    tags.append(("theme", theme_id, m.group(0), record["index"], start + m.start(), start + m.end()))
+                tags.extend(_tag("theme", theme_id, m, record) for theme_id in self.themes_of[m.group(0).lower()])
         return doc
 
 
@@ -258,11 +261,8 @@ class NonAnswers:
             return doc
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
-            start = record["start"]
-            text = record["text"]
             for category, pattern in self.patterns:
-                for m in pattern.finditer(text):
-                    tags.append(("non_answer", category, m.group(0), record["index"], start + m.start(), start + m.end()))
+                tags.extend(_tag("non_answer", category, m, record) for m in pattern.finditer(record["text"]))
         return doc
 
 
