@@ -18,6 +18,16 @@ from calls.pipeline import Overrides, ParseResult, parse_paths
 EXIT_OK = 0
 EXIT_INPUT = 1  # at least one input could not be parsed
 EXIT_USAGE = 2  # bad command line (click's own code)
+EXIT_STORE = 3  # the database could not be opened, read or written
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CALLS_DB",
+    default="calls.duckdb",
+    show_default=True,
+    help="Database file (or set CALLS_DB).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +40,9 @@ def main() -> None:
       calls parse transcripts/ --json
       calls parse feed_dump.txt --verbose
       calls parse call.pdf --company "Lam Research" --period "FY2026 Q2" --json
+      calls ingest transcripts/
+      calls export qa --format xlsx -o qa.xlsx --ticker LRCX
+      calls compare NWSC --guidance
     """
 
 
@@ -148,6 +161,249 @@ def _report(result: ParseResult, verbose: bool) -> None:
         click.echo(f"error: {error.path}: {error.reason}", err=True)
     if not result.calls and not result.errors:
         click.echo("error: no transcript files found", err=True)
+
+
+def _store_error(error: Exception) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_STORE)
+
+
+def _overrides(company: str | None, ticker: str | None, period: str | None, call_date: date | None, language: str | None) -> Overrides:
+    return Overrides(company=company, ticker=ticker, fiscal_period=period, call_date=call_date, language=language)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: one per core).")
+@click.option("--company", help="Company name for every file.", is_eager=True)
+@click.option("--ticker", help="Ticker for every file.", is_eager=True)
+@click.option("--period", callback=_period, help="Fiscal period for every file.")
+@click.option("--date", "call_date", callback=_date, help="Call date for every file.")
+@click.option("--language", type=click.Choice(["en", "zh"]), help="Transcript language (default: detected).")
+@click.option("--max-size", default=100, show_default=True, type=click.IntRange(min=1), help="Largest file to read, in MB.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when writing to a terminal).")
+def ingest(
+    paths: tuple[Path, ...], db: Path, jobs: int | None, company: str | None, ticker: str | None, period: str | None,
+    call_date: date | None, language: str | None, max_size: int, progress: bool | None,
+) -> None:
+    """Parse, analyse and store transcripts (files or folders, recursively).
+
+    Re-ingesting the same text changes nothing; a changed text replaces the
+    call. One bad file is reported and the batch goes on.
+    Exit status: 0 all stored, 1 some input failed, 3 database problem.
+
+    \b
+    Examples:
+      calls ingest transcripts/
+      calls ingest ~/calls/*.pdf --db research.duckdb --jobs 2
+    """
+    from calls.batch import ingest as run
+    from calls.ingest import expand_paths
+    from calls.store import StoreError
+
+    total = len(expand_paths(list(paths)))
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def step(done: int, _total: int) -> None:
+        if bar is not None:
+            bar.update(done - bar.n)
+
+    try:
+        summary = run(list(paths), db, _overrides(company, ticker, period, call_date, language), max_size * 1_000_000, jobs, step)
+    except StoreError as error:
+        _store_error(error)
+    finally:
+        if bar is not None:
+            bar.close()
+    rate = summary.calls / summary.seconds if summary.seconds else 0.0
+    click.echo(
+        f"{total} files, {summary.calls} calls in {summary.seconds:.1f} s ({rate:.1f} calls/s): "
+        f"{len(summary.ingested)} ingested, {len(summary.unchanged)} unchanged, {len(summary.replaced)} replaced, "
+        f"{len(summary.failed)} failed" + (f", {summary.skipped_articles} feed articles skipped" if summary.skipped_articles else "")
+    )
+    for error in summary.failed:
+        click.echo(f"error: {error.path}: {error.reason}", err=True)
+    sys.exit(EXIT_INPUT if summary.failed or not summary.calls else EXIT_OK)
+
+
+def _open(db: Path):
+    from calls.store import Store, StoreError
+
+    try:
+        return Store(db, read_only=True)
+    except StoreError as error:
+        _store_error(error)
+
+
+@main.command(name="list")
+@DB_OPTION
+@click.option("--ticker", help="Only this company.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON records.")
+def list_calls(db: Path, ticker: str | None, as_json: bool) -> None:
+    """What is stored: id, company, ticker, period, date, language, #Q&A, #guidance.
+
+    \b
+    Examples:
+      calls list
+      calls list --ticker MSFT --json
+    """
+    with _open(db) as store:
+        frame = store.frame(
+            "SELECT id, company, ticker, fiscal_period AS period, CAST(call_date AS VARCHAR) AS date, language, analysts, questions AS qa,"
+            " guidance_items AS guidance, round(net_tone, 3) AS net_tone FROM calls"
+            + (" WHERE upper(ticker) = upper(?)" if ticker else "")
+            + " ORDER BY ticker, fiscal_year, fiscal_quarter, id",
+            [ticker] if ticker else [],
+        )
+    if as_json:
+        click.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+    else:
+        _print_frame(frame)
+
+
+@main.command()
+@click.argument("call_id")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the whole Call as JSON.")
+def show(call_id: str, db: Path, as_json: bool) -> None:
+    """A summary of one stored call (or all of it with --json).
+
+    \b
+    Examples:
+      calls show LRCX-FY2026Q2
+      calls show LRCX-FY2026Q2 --json | jq '.guidance'
+    """
+    from calls.store import StoreError
+
+    with _open(db) as store:
+        try:
+            call = store.get(call_id)
+        except StoreError as error:
+            _store_error(error)
+    if as_json:
+        click.echo(call.model_dump_json(indent=2))
+        return
+    metrics = call.metrics
+    click.echo(f"{call.id}  {call.company or '-'} ({call.ticker or '-'})  {call.fiscal_period or '-'}  {call.call_date or '-'}  {call.language}")
+    click.echo(f"source: {call.source.url or call.source.path}")
+    click.echo(f"turns {len(call.turns)}, analysts {len({p.analyst for p in call.qa_pairs})}, questions {len(call.qa_pairs)}, guidance {len(call.guidance)}")
+    if metrics:
+        tone = metrics.call
+        click.echo(
+            f"net tone {tone.net_tone}, hedges {tone.hedge_density} {metrics.density_unit}, "
+            f"non-answers {metrics.non_answers}/{metrics.questions}, readability {tone.readability}"
+        )
+    click.echo("executives: " + ", ".join(p.name for p in call.participants if p.role.value in ("executive", "investor_relations")))
+    click.echo("analysts:   " + ", ".join(f"{p.name} ({p.firm})" if p.firm else p.name for p in call.participants if p.role.value == "analyst"))
+    for g in call.guidance:
+        if g.low is not None and g.high is not None and g.low != g.high:
+            bounds = f"{_amount(g.low)} to {_amount(g.high)}"
+        else:
+            bound = g.point if g.point is not None else g.low if g.low is not None else g.high
+            bounds = ("above " if g.high is None and g.point is None else "below " if g.low is None and g.point is None else "") + _amount(bound)
+        segment = f" ({g.segment})" if g.segment else ""
+        click.echo(f"  guidance: {g.metric}{segment} {g.period or 'ongoing'}: {bounds} {g.unit}{' ' + g.basis if g.basis else ''}")
+
+
+def _amount(value: float) -> str:
+    """135000000000.0 -> 135B, 5400000000.0 -> 5.4B, 345000000.0 -> 345M, 49.0 -> 49."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= scale:
+            return f"{value / scale:g}{suffix}"
+    return f"{value:g}"
+
+
+@main.command()
+@click.argument("table", type=click.Choice(["turns", "qa", "qa-rows", "guidance", "tags", "metrics", "analysts"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@DB_OPTION
+@click.option("--ticker", help="Only this company.")
+@click.option("--from", "period_from", help="From this fiscal period, e.g. 'FY2025 Q3'.")
+@click.option("--to", "period_to", help="Up to this fiscal period.")
+@click.option("--language", type=click.Choice(["en", "zh"]), help="Only calls in this language.")
+def export(table: str, fmt: str, output: Path, db: Path, ticker: str | None, period_from: str | None, period_to: str | None, language: str | None) -> None:
+    """Write a tidy table of the stored calls as CSV, XLSX, Parquet or JSON.
+
+    \b
+    Tables: turns, qa (one row per Q&A pair), qa-rows (one row per answer part),
+    guidance, tags, metrics, analysts.
+    Examples:
+      calls export qa --format xlsx -o lam_qa.xlsx --ticker LRCX
+      calls export guidance --format csv -o guidance.csv --ticker MSFT
+      calls export metrics --format parquet -o metrics.parquet --from "FY2025 Q3" --to "FY2026 Q2"
+    """
+    from calls.export import TABLES, write_frame
+
+    with _open(db) as store:
+        try:
+            frame = TABLES[table](store, ticker=ticker, period_from=period_from, period_to=period_to, language=language)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    try:
+        write_frame(frame, output, fmt)
+    except OSError as error:
+        click.echo(f"error: {output}: cannot write: {error.strerror or error}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"{len(frame)} rows of {table} written to {output}")
+
+
+@main.command()
+@click.argument("ticker")
+@DB_OPTION
+@click.option("--guidance", is_flag=True, help="Guidance changes: raised / maintained / lowered / rolled / new / dropped.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON records.")
+def compare(ticker: str, db: Path, guidance: bool, as_json: bool) -> None:
+    """A company's quarters side by side, with the change from the quarter before.
+
+    \b
+    Examples:
+      calls compare MSFT
+      calls compare NWSC --guidance
+    """
+    from calls.compare import guidance_changes, quarters
+    from calls.store import StoreError
+
+    with _open(db) as store:
+        try:
+            frame = guidance_changes(store, ticker) if guidance else quarters(store, ticker)
+        except StoreError as error:
+            _store_error(error)
+    if as_json:
+        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
+    elif guidance:
+        _print_frame(frame)
+    else:
+        keep = ["fiscal_period", "calendar_quarter", "language", "net_tone", "change:net_tone", "net_tone_prepared", "net_tone_qa",
+                "hedge_density", "change:hedge_density", "uncertainty_density", "non_answer_rate", "readability", "analysts",
+                "questions", "guidance_items"]
+        _print_frame(frame[[c for c in keep if c in frame.columns]].T.reset_index().rename(columns={"index": "quarter"}), header=False)
+
+
+def _print_frame(frame, header: bool = True) -> None:
+    """A DataFrame as aligned text columns."""
+    rows = [[str(c) for c in frame.columns]] if header else []
+    rows += [["-" if _blank(v) else (f"{v:g}" if isinstance(v, float) else str(v)) for v in row] for row in frame.itertuples(index=False)]
+    if not rows:
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _blank(value: object) -> bool:
+    try:
+        import pandas as pd
+
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 if __name__ == "__main__":
