@@ -36,17 +36,22 @@ def _period_key(period: str) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if period.strip().startswith("FY") else (int(m.group(2)), int(m.group(1)))
 
 
+def _ordinal(period: str) -> int:
+    year, quarter = _period_key(period)
+    return year * 10 + quarter
+
+
 def _where(ticker: str | None, period_from: str | None, period_to: str | None, language: str | None) -> tuple[str, list]:
     clauses, params = [], []
     if ticker:
         clauses.append("upper(c.ticker) = upper(?)")
         params.append(ticker)
     if period_from:
-        clauses.append("(c.fiscal_year, c.fiscal_quarter) >= (?, ?)")
-        params.extend(_period_key(period_from))
+        clauses.append("c.fiscal_year * 10 + c.fiscal_quarter >= ?")
+        params.append(_ordinal(period_from))
     if period_to:
-        clauses.append("(c.fiscal_year, c.fiscal_quarter) <= (?, ?)")
-        params.extend(_period_key(period_to))
+        clauses.append("c.fiscal_year * 10 + c.fiscal_quarter <= ?")
+        params.append(_ordinal(period_to))
     if language:
         clauses.append("c.language = ?")
         params.append(language)
@@ -127,7 +132,7 @@ def qa_rows_frame(store: Store, ticker: str | None = None, period_from: str | No
     rows = []
     for r in _pairs(store, filters).itertuples():
         question = "\n\n".join(texts[(r.call_id, i)][1] for i in r.question_turns)
-        for part, turn in enumerate(r.answer_turns or [None], start=1):
+        for part, turn in enumerate(list(r.answer_turns) or [None], start=1):
             speaker, answer = texts[(r.call_id, turn)] if turn is not None else (None, None)
             rows.append({
                 "call_id": r.call_id, "ticker": r.ticker, "fiscal_period": r.fiscal_period, "language": r.language,
