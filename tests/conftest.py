@@ -28,7 +28,7 @@ def parsed(path: Path) -> tuple[Call, ...]:
 
 def gold_files() -> list[Path]:
     """Every call gold file (roster, Q&A) of a sample transcript."""
-    return sorted(p for p in GOLD.glob("*.json") if "." not in p.stem and p.stem != "labels")
+    return sorted(p for p in GOLD.glob("*.json") if "." not in p.stem and "roster" in load_gold(p))
 
 
 def load_gold(path: Path) -> dict:
