@@ -386,6 +386,47 @@ def compare(ticker: str, db: Path, guidance: bool, as_json: bool) -> None:
         _print_frame(frame[[c for c in keep if c in frame.columns]].T.reset_index().rename(columns={"index": "quarter"}), header=False)
 
 
+@main.command()
+@DB_OPTION
+@click.option("--transcripts", type=click.Path(file_okay=False, path_type=Path), default="transcripts", show_default=True,
+              help="Folder ingested first when the database is empty.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option("--headless/--browser", default=True, show_default=True, help="Do not / do open a browser window.")
+def app(db: Path, transcripts: Path, port: int, headless: bool) -> None:
+    """Start the Streamlit app on the database (ingesting the sample transcripts first if it is empty).
+
+    \b
+    Examples:
+      calls app
+      calls app --db research.duckdb --port 8600
+    """
+    import os
+    import subprocess
+
+    from calls.store import Store, StoreError
+    from calls.ui import UPLOAD_LIMIT_MB
+
+    try:
+        with Store(db) as store:
+            empty = not store.ids()
+    except StoreError as error:
+        _store_error(error)
+    if empty:
+        if not transcripts.is_dir():
+            click.echo(f"error: the database is empty and {transcripts} is not a folder of transcripts (give --transcripts)", err=True)
+            sys.exit(EXIT_INPUT)
+        from calls.batch import ingest as run
+
+        summary = run([transcripts], db)
+        click.echo(f"ingested {len(summary.ingested)} calls from {transcripts} into {db}")
+    script = Path(__file__).with_name("ui") / "streamlit_app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.headless", "true" if headless else "false", "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
+               "--browser.gatherUsageStats", "false"]
+    click.echo(f"calls app on http://localhost:{port} (database {db}); Ctrl-C stops it")
+    sys.exit(subprocess.call(command, env={**os.environ, "CALLS_DB": str(db.resolve())}))
+
+
 def _print_frame(frame, header: bool = True) -> None:
     """A DataFrame as aligned text columns."""
     rows = [[str(c) for c in frame.columns]] if header else []
