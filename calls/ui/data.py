@@ -112,6 +112,34 @@ def search(path: str, version: str, phrase: str, limit: int = 200) -> pd.DataFra
         )
 
 
+UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".json")
+
+
+def store_upload(name: str, content: bytes, path: Path | None = None) -> list:
+    """Parse, analyse and store an uploaded file; raises InputError (nothing written) or StoreError.
+
+    The uploaded name is never used as a path: the bytes go to a temporary file
+    that keeps only the name's extension; the name is recorded as the source.
+    """
+    import tempfile
+
+    from calls.errors import InputError
+    from calls.pipeline import parse_file
+
+    if len(content) > UPLOAD_LIMIT_MB * 1_000_000:
+        raise InputError(name, f"the file is {len(content) / 1e6:.1f} MB, above the {UPLOAD_LIMIT_MB} MB limit")
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"upload{suffix if suffix in UPLOAD_SUFFIXES else '.txt'}"
+        target.write_bytes(content)
+        try:
+            calls, _ = parse_file(target, max_bytes=UPLOAD_LIMIT_MB * 1_000_000)
+        except InputError as error:
+            raise InputError(name, error.reason) from None
+    with Store(path or db_path(), wait=30.0) as store:
+        return [store.save(c.model_copy(update={"source": c.source.model_copy(update={"path": name})})) for c in calls]
+
+
 def store_error(error: StoreError) -> None:
     """Show a database problem as one clear message."""
     st.error(str(error))

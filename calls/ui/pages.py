@@ -7,7 +7,6 @@ and the `call` query parameter, so a page can be linked to.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 
@@ -265,7 +264,8 @@ def compare_page() -> None:
         data.store_error(error)
         return
     tickers = sorted(t for t in table.ticker.dropna().unique())
-    default = [t for t in tickers if (table.ticker == t).sum() > 1][:1] or tickers[:1]
+    counts = table.ticker.value_counts()
+    default = [max(tickers, key=lambda t: (counts.get(t, 0), t))] if tickers else []
     chosen = st.multiselect("Companies", tickers, default=default, key="compare_tickers")
     if not chosen:
         return
@@ -328,30 +328,17 @@ def search_page() -> None:
 def upload_page() -> None:
     """Add a transcript: parsed, analysed and stored, or a clear error and nothing written."""
     from calls.errors import InputError
-    from calls.pipeline import parse_file
 
     st.title("Upload a transcript")
     st.caption(f"Text, Markdown, HTML, PDF, DOCX or transcript-API JSON, up to {data.UPLOAD_LIMIT_MB} MB.")
     upload = st.file_uploader("Transcript", type=["txt", "md", "html", "htm", "pdf", "docx", "json"], key="upload_file")
     if upload is None:
         return
-    content = upload.getvalue()
-    if len(content) > data.UPLOAD_LIMIT_MB * 1_000_000:
-        st.error(f"{upload.name}: the file is {len(content) / 1e6:.1f} MB, above the {data.UPLOAD_LIMIT_MB} MB limit.")
-        return
-    # The uploaded name is never used as a path: only its extension is kept.
-    suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".json"} else ".txt"
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / f"upload{suffix}"
-        target.write_bytes(content)
-        try:
-            calls, _ = parse_file(target, max_bytes=data.UPLOAD_LIMIT_MB * 1_000_000)
-        except InputError as error:
-            st.error(f"{upload.name}: {error.reason}. Nothing was stored.")
-            return
     try:
-        with Store(data.db_path(), wait=30.0) as store:
-            results = [store.save(c.model_copy(update={"source": c.source.model_copy(update={"path": upload.name})})) for c in calls]
+        results = data.store_upload(upload.name, upload.getvalue())
+    except InputError as error:
+        st.error(f"{upload.name}: {error.reason}. Nothing was stored.")
+        return
     except StoreError as error:
         data.store_error(error)
         return
