@@ -127,11 +127,11 @@ def test_compare_page(app: AppTest) -> None:
     at = _open(app, "compare")
     assert at.multiselect(key="compare_tickers").value == ["NWSC"]
     assert len(at.get("vega_lite_chart")) == 4
-    quarters = at.dataframe(key="compare_quarters").value
+    quarters = at.dataframe[0].value
     assert list(quarters.fiscal_period) == ["FY2025 Q3", "FY2025 Q4", "FY2026 Q1", "FY2026 Q2"]
-    assert {"raised", "lowered", "new", "dropped"} <= set(at.dataframe(key="compare_guidance").value.status)
+    assert {"raised", "lowered", "new", "dropped"} <= set(at.dataframe[1].value.status)
     at.multiselect(key="compare_tickers").select("HBLS").run()
-    assert set(at.dataframe(key="compare_quarters").value.ticker) == {"NWSC", "HBLS"}
+    assert set(at.dataframe[0].value.ticker) == {"NWSC", "HBLS"}
 
 
 def test_search_in_both_languages(app: AppTest) -> None:
