@@ -78,6 +78,12 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if utf8_error.reason == "unexpected end of data" and utf8_error.start >= len(data) - 4:
+        # A file cut off inside its last character: keep everything before it.
+        return data[: utf8_error.start].decode("utf-8"), "utf-8 (truncated)"
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        return mixed, "utf-8 + gb18030"
     try:
         text = data.decode("gb18030")
         if _looks_like_text(text):
@@ -92,6 +98,24 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
         if _looks_like_text(text):
             return text, best.encoding
     raise InputError(path, f"cannot decode the text (not UTF-8, UTF-16 or GB18030; invalid byte at {utf8_error.start})")
+
+
+def _mixed_lines(data: bytes) -> str | None:
+    """Files pasted together from UTF-8 and GB18030 parts: decode line by line when most lines are UTF-8."""
+    lines = data.split(b"\n")
+    decoded, fallbacks = [], 0
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                decoded.append(line.decode("gb18030"))
+            except UnicodeDecodeError:
+                return None
+            fallbacks += 1
+    if not fallbacks or fallbacks > len(lines) / 2:
+        return None
+    return "\n".join(decoded)
 
 
 def _looks_like_text(text: str) -> bool:

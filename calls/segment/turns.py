@@ -25,6 +25,10 @@ from calls.segment.names import NameStrength, canonical_firm, clean_name, name_k
 from calls.segment.roster import Introduction, Person, Roster, introductions, read_affiliation, role_from_title
 
 
+# More `Name: text` speakers than this who each speak once make a list, not a call.
+MAX_ONE_OFF_SPEAKERS = 300
+
+
 @dataclass(frozen=True)
 class Heading:
     """A section or participant-list heading."""
@@ -183,6 +187,15 @@ def _drop_one_off_names(
     counts = Counter(name_key(c.name) for c in chosen.values() if c.name)
     if len(chosen) < 3:
         return
+    one_offs = [i for i, c in chosen.items() if c.layout == "name_colon" and c.name and counts[name_key(c.name)] == 1]
+    if len(one_offs) > MAX_ONE_OFF_SPEAKERS:
+        # Hundreds of names that each speak once: not a transcript's speakers; read the lines as text
+        # (and do not search the whole text once per name).
+        for index in one_offs:
+            if not is_operator_name(chosen[index].name) and roster.find(chosen[index].name) is None:
+                del chosen[index]
+        return
+    dropped = []
     for index, candidate in list(chosen.items()):
         if candidate.layout not in ("name_colon",) or not candidate.name or is_operator_name(candidate.name):
             continue
@@ -198,6 +211,11 @@ def _drop_one_off_names(
             continue
         if any(name_key(form) in known for form in split_bracketed(candidate.name) if form):
             continue
+        dropped.append(index)
+    remaining = [c for i, c in chosen.items() if i not in dropped and c.name and not is_operator_name(c.name)]
+    if not remaining:
+        return  # never leave the operator talking to nobody: with no other evidence, the names stand
+    for index in dropped:
         del chosen[index]
 
 
@@ -242,6 +260,8 @@ def _build_turns(
         end = lines[stops[following]].start if following < len(stops) else len(text)
         start = min(candidate.body_start, end)
         start, end = _trim(text, start, end)
+        if start == end:
+            continue  # a speaker line with nothing after it says nothing
         person = _speaker(candidate, roster, known)
         turns.append(
             RawTurn(
