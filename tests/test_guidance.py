@@ -40,6 +40,8 @@ BAR = 0.9
         ("不到一个百分点", "zh", (None, 1, None, "pp")),
         ("$2.5bn", "en", (2.5e9, 2.5e9, 2.5e9, "USD")),
         ("50 basis points", "en", (0.5, 0.5, 0.5, "pp")),
+        # Found by the fuzz test: a range written high to low still has low <= high.
+        ("$5 to $3 billion", "en", (3e9, 5e9, 4e9, "USD")),
     ],
 )
 def test_figures(text: str, language: str, expected: tuple) -> None:

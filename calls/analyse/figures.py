@@ -179,7 +179,8 @@ def find_figures(text: str, language: str) -> list[Figure]:
                 # "$5.4 to $6.0 billion": the first number takes the second's scale.
                 low = atom.value * (following.value / _unscaled(text, following, language))
             start = _range_start(text, atom.start, language)
-            figures.append(Figure(start, following.end, low, following.value, (low + following.value) / 2, following.unit, between.strip() or None, True))
+            low, high = min(low, following.value), max(low, following.value)  # "5 to 3" still spans 3 to 5
+            figures.append(Figure(start, following.end, low, high, (low + high) / 2, following.unit, between.strip() or None, True))
             i += 2
             continue
         figures.append(Figure(atom.start, atom.end, atom.value, atom.value, atom.value, atom.unit, None, atom.scale_given))
