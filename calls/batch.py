@@ -17,7 +17,7 @@ from pathlib import Path
 
 from calls.ingest import DEFAULT_MAX_BYTES, expand_paths
 from calls.model import Call
-from calls.pipeline import FileError, Overrides, parse_paths
+from calls.pipeline import FileError, Overrides, ParseResult, parse_paths
 from calls.store import Store
 
 # The writer holds the database for at most this many calls or seconds at a time.
@@ -41,14 +41,13 @@ class IngestSummary:
         return len(self.ingested) + len(self.unchanged) + len(self.replaced)
 
 
-def _parse_one(path: str, overrides: dict, max_bytes: int) -> tuple[list[Call], int, list[FileError]]:
-    result = parse_paths([Path(path)], Overrides(**overrides), max_bytes=max_bytes)
-    return result.calls, len(result.skipped), result.errors
+def _parse_one(path: str, overrides: dict, max_bytes: int, analysis: bool = True) -> ParseResult:
+    return parse_paths([Path(path)], Overrides(**overrides), max_bytes=max_bytes, analysis=analysis)
 
 
-def parsed_files(files: list[Path], overrides: Overrides, max_bytes: int, jobs: int) -> Iterator[tuple[list[Call], int, list[FileError]]]:
-    """Each file's calls, in file order; in `jobs` processes when more than one."""
-    arguments = [(str(f), overrides.model_dump(), max_bytes) for f in files]
+def parsed_files(files: list[Path], overrides: Overrides, max_bytes: int, jobs: int, analysis: bool = True) -> Iterator[ParseResult]:
+    """Each file's result, in file order; parsed in `jobs` processes when more than one."""
+    arguments = [(str(f), overrides.model_dump(), max_bytes, analysis) for f in files]
     if jobs <= 1 or len(files) <= 1:
         for args in arguments:
             yield _parse_one(*args)
@@ -80,10 +79,10 @@ def ingest(
     jobs = jobs or os.cpu_count() or 1
     waiting: list[Call] = []
     run_started = time.monotonic()
-    for done, (calls, skipped, errors) in enumerate(parsed_files(files, overrides or Overrides(), max_bytes, jobs), start=1):
-        summary.failed.extend(errors)
-        summary.skipped_articles += skipped
-        waiting.extend(calls)
+    for done, result in enumerate(parsed_files(files, overrides or Overrides(), max_bytes, jobs), start=1):
+        summary.failed.extend(result.errors)
+        summary.skipped_articles += len(result.skipped)
+        waiting.extend(result.calls)
         if len(waiting) >= WRITE_RUN_CALLS or time.monotonic() - run_started >= WRITE_RUN_SECONDS:
             _write(db, waiting, summary)
             waiting, run_started = [], time.monotonic()

@@ -74,6 +74,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--date", "call_date", callback=_date, help="Call date, e.g. 2026-01-28.")
 @click.option("--language", type=click.Choice(["en", "zh"]), help="Transcript language (default: detected).")
 @click.option("--max-size", default=100, show_default=True, type=click.IntRange(min=1), help="Largest file to read, in MB.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes (output order stays the files' order).")
 @click.option("--no-analysis", is_flag=True, help="Only segment: no guidance, tags or metrics (faster).")
 @click.option(
     "--lexicon",
@@ -90,6 +91,7 @@ def parse(
     call_date: date | None,
     language: str | None,
     max_size: int,
+    jobs: int,
     no_analysis: bool,
     lexicon: Path | None,
     verbose: bool,
@@ -111,7 +113,17 @@ def parse(
     overrides = Overrides(company=company, ticker=ticker, fiscal_period=period, call_date=call_date, language=language)
     if lexicon is not None:
         _load_lexicon(lexicon)
-    result = parse_paths(list(paths), overrides, max_bytes=max_size * 1_000_000, analysis=not no_analysis)
+    if jobs > 1 and lexicon is None:
+        from calls.batch import parsed_files
+        from calls.ingest import expand_paths
+
+        result = ParseResult()
+        for part in parsed_files(expand_paths(list(paths)), overrides, max_size * 1_000_000, jobs, not no_analysis):
+            result.calls.extend(part.calls)
+            result.skipped.extend(part.skipped)
+            result.errors.extend(part.errors)
+    else:
+        result = parse_paths(list(paths), overrides, max_bytes=max_size * 1_000_000, analysis=not no_analysis)
     if as_json:
         click.echo(json.dumps([call.model_dump(mode="json") for call in result.calls], ensure_ascii=False, indent=2))
     else:
