@@ -135,7 +135,7 @@ class Store:
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise
 
     def schema_version(self) -> int:
@@ -169,7 +169,7 @@ class Store:
                     self.con.execute(f"INSERT INTO {table} SELECT * FROM arrow")
             self.con.execute("COMMIT")
         except Exception as error:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise StoreError(f"{self.path}: could not write {call_id}: {_one_line(error)}") from None
         return SaveResult(call_id, status)
 
@@ -225,6 +225,14 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("calls", *CHILD_TABLES)}
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the open transaction; a failed COMMIT (a full disk) has already ended it."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:

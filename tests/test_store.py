@@ -177,3 +177,47 @@ def test_seed_feed_calls_store_too(tmp_path: Path) -> None:
         for call in parsed(SEED_FEED):
             store.save(call)
         assert store.ids() == ["LRCX-FY2026Q2", "META-2025Q4", "MSFT-FY2026Q2"]
+
+
+def _tiny_filesystem(tmp_path: Path) -> Path | None:
+    """A 3 MB tmpfs when this process may mount one (root in CI and here), else None."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)], capture_output=True)
+    return mount_point if result.returncode == 0 else None
+
+
+def test_a_full_disk_stops_with_a_clear_message_and_no_partial_call(tmp_path: Path, sample_calls: list[Call], monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny = _tiny_filesystem(tmp_path)
+    db = (tiny or tmp_path) / "c.duckdb"
+    try:
+        with Store(db) as store:
+            store.save(sample_calls[0])
+            before = store.counts()
+            if tiny is None:
+                # No mount allowed: inject the error DuckDB raises when the disk fills during COMMIT.
+                import calls.store as store_module
+
+                original = store_module.Store.save
+
+                def full(self: Store, call: Call):
+                    self.con.execute("BEGIN TRANSACTION")
+                    self.con.execute("COMMIT")
+                    raise StoreError(f"{self.path}: could not write {call.id}: Could not write file: No space left on device")
+
+                monkeypatch.setattr(store_module.Store, "save", full)
+            with pytest.raises(StoreError, match="No space left on device"):
+                for number, call in enumerate(sample_calls[1:] * 40):
+                    copy = {"content_hash": f"{number:064d}", "source": call.source.model_copy(update={"path": f"copy_{number}.txt", "url": None})}
+                    store.save(call.model_copy(update=copy))
+            monkeypatch.undo()
+        with Store(db, read_only=True) as store:
+            ids = store.ids()
+            assert sample_calls[0].id in ids and store.counts()["calls"] >= before["calls"]
+            for call_id in ids:
+                call = store.get(call_id)
+                (turns,) = store.con.execute("SELECT count(*) FROM turns WHERE call_id = ?", [call_id]).fetchone()
+                assert turns == len(call.turns)
+    finally:
+        if tiny is not None:
+            subprocess.run(["umount", str(tiny)], check=False)
