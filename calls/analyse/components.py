@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import textstat
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,6 +33,8 @@ if not Doc.has_extension("calls"):
     Doc.set_extension("calls", default=None)
 
 _CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+# Words of letters only, as spaCy's is_alpha tokens of English prose.
+_LATIN_WORD = re.compile(r"(?<![\w'’])[a-z]+(?![\w'’])")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -54,11 +58,17 @@ def make_paragraphs(nlp: Language, name: str) -> "ParagraphBreaks":
 
 class ParagraphBreaks:
     def __call__(self, doc: Doc) -> Doc:
-        after_break = False
-        for token in doc:
-            if after_break:
-                token.is_sent_start = True
-            after_break = token.is_space and "\n" in token.text
+        text = doc.text
+        if "\n" not in text:
+            return doc
+        # Token start offsets as an array: find the token after each line break without walking every token.
+        starts = doc.to_array([IDX])
+        position = text.find("\n")
+        while position >= 0:
+            index = int(np.searchsorted(starts, position, side="right"))  # first token starting after the break
+            if index < len(doc) and doc[index - 1].is_space:
+                doc[index].is_sent_start = True
+            position = text.find("\n", position + 1)
         return doc
 
 
@@ -79,28 +89,33 @@ class SentenceCounts:
     def __call__(self, doc: Doc) -> Doc:
         out = results(doc)["sentences"]
         full = doc.text  # Doc.text joins every token: read it once, not once per sentence
+        # Per-token flags as arrays, so counting words does not build a Python object per token.
+        flags = doc.to_array([IS_PUNCT, IS_SPACE, LIKE_NUM])
+        is_word = (flags[:, 0] == 0) & (flags[:, 1] == 0)
+        maybe_number = np.flatnonzero(is_word & (flags[:, 2] == 1))
         for index, sent in enumerate(doc.sents):
             text = full[sent.start_char: sent.end_char]
             if not text.strip():
                 continue
-            words = [t for t in sent if not (t.is_punct or t.is_space)]
-            numbers = [t.text for t in words if t.like_num and any(c.isdigit() for c in t.text) and not _YEAR.fullmatch(t.text)]
+            first, last = int(np.searchsorted(maybe_number, sent.start)), int(np.searchsorted(maybe_number, sent.end))
+            numbers = [n for n in (doc[int(i)].text for i in maybe_number[first:last]) if any(c.isdigit() for c in n) and not _YEAR.fullmatch(n)]
             record = {
                 "index": index,
                 "start": sent.start_char,
                 "end": sent.end_char,
                 "text": text,
-                "words": len(words),
+                "words": int(is_word[sent.start: sent.end].sum()),
                 "characters": len(_CJK.findall(text)),
                 "numbers": len(numbers),
                 "specific_numbers": sum(1 for n in numbers if _specific(n)),
             }
             if self.language == "zh":
+                words = [t.text for t in sent if not (t.is_punct or t.is_space)]
                 record["clauses"] = max(1, len([c for c in self.clause_marks.split(text) if c.strip()]))
-                record["adverbs"] = sum(1 for t in words if t.text in self.adverbs)
-                record["conjunctions"] = sum(1 for t in words if t.text in self.conjunctions)
+                record["adverbs"] = sum(1 for w in words if w in self.adverbs)
+                record["conjunctions"] = sum(1 for w in words if w in self.conjunctions)
             else:
-                counts = [_syllables(t.lower_) for t in words if t.is_alpha]
+                counts = [_syllables(w) for w in _LATIN_WORD.findall(text.lower())]
                 record["syllables"] = sum(counts)
                 # Gunning's complex words: three syllables or more.
                 record["difficult_words"] = sum(1 for c in counts if c >= 3)

@@ -81,7 +81,14 @@ def phrase_pattern(words: list[str]) -> re.Pattern[str]:
     phrases = {w.lower() for w in words if w}
     if not phrases:
         return re.compile(r"(?!)")
-    return re.compile(_trie_regex(_trie(phrases)), re.IGNORECASE)
+    # Phrases that start with a Latin letter or digit share one boundary check, made once per position.
+    latin = {p for p in phrases if p[0].isascii() and p[0].isalnum()}
+    parts = []
+    if latin:
+        parts.append(r"(?<![A-Za-z0-9])" + _trie_regex(_trie(latin), boundary_checked=True))
+    if phrases - latin:
+        parts.append(_trie_regex(_trie(phrases - latin)))
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
 _END = ""  # trie key that marks the end of a phrase
@@ -97,13 +104,13 @@ def _trie(phrases: set[str]) -> dict:
     return root
 
 
-def _trie_regex(node: dict, previous: str = "") -> str:
+def _trie_regex(node: dict, previous: str = "", boundary_checked: bool = False) -> str:
     """A regular expression for the phrases under `node`; `previous` is the character before them."""
     branches = []
     ends_here = _END in node
     for ch in sorted(k for k in node if k != _END):
         head = re.escape(ch)
-        if not previous and ch.isascii() and ch.isalnum():
+        if not previous and not boundary_checked and ch.isascii() and ch.isalnum():
             head = r"(?<![A-Za-z0-9])" + head
         branches.append(head + _trie_regex(node[ch], ch))
     if ends_here and previous.isascii() and previous.isalnum():
