@@ -65,15 +65,24 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(f"{value!r} is not a date like 2026-01-28") from None
 
 
+def metadata_options(command):
+    """The options that state a file's metadata and the size limit (shared by parse and ingest)."""
+    for option in reversed([
+        click.option("--company", help="Company name (overrides the file and detection).", is_eager=True),
+        click.option("--ticker", help="Ticker symbol, e.g. LRCX.", is_eager=True),
+        click.option("--period", callback=_period, help="Fiscal period, e.g. 'FY2026 Q2' or 'Q4 2025'."),
+        click.option("--date", "call_date", callback=_date, help="Call date, e.g. 2026-01-28."),
+        click.option("--language", type=click.Choice(["en", "zh"]), help="Transcript language (default: detected)."),
+        click.option("--max-size", default=100, show_default=True, type=click.IntRange(min=1), help="Largest file to read, in MB."),
+    ]):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of Call objects.")
-@click.option("--company", help="Company name (overrides the file and detection).", is_eager=True)
-@click.option("--ticker", help="Ticker symbol, e.g. LRCX.", is_eager=True)
-@click.option("--period", callback=_period, help="Fiscal period, e.g. 'FY2026 Q2' or 'Q4 2025'.")
-@click.option("--date", "call_date", callback=_date, help="Call date, e.g. 2026-01-28.")
-@click.option("--language", type=click.Choice(["en", "zh"]), help="Transcript language (default: detected).")
-@click.option("--max-size", default=100, show_default=True, type=click.IntRange(min=1), help="Largest file to read, in MB.")
+@metadata_options
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes (output order stays the files' order).")
 @click.option("--no-analysis", is_flag=True, help="Only segment: no guidance, tags or metrics (faster).")
 @click.option(
@@ -188,12 +197,7 @@ def _overrides(company: str | None, ticker: str | None, period: str | None, call
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @DB_OPTION
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: one per core).")
-@click.option("--company", help="Company name for every file.", is_eager=True)
-@click.option("--ticker", help="Ticker for every file.", is_eager=True)
-@click.option("--period", callback=_period, help="Fiscal period for every file.")
-@click.option("--date", "call_date", callback=_date, help="Call date for every file.")
-@click.option("--language", type=click.Choice(["en", "zh"]), help="Transcript language (default: detected).")
-@click.option("--max-size", default=100, show_default=True, type=click.IntRange(min=1), help="Largest file to read, in MB.")
+@metadata_options
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when writing to a terminal).")
 def ingest(
     paths: tuple[Path, ...], db: Path, jobs: int | None, company: str | None, ticker: str | None, period: str | None,

@@ -33,10 +33,8 @@ def selected_call() -> Call | None:
     path, version = _path()
     call_id = st.query_params.get("call") or st.session_state.get("call_id")
     if not call_id:
-        try:
-            table = data.calls_table(path, version)
-        except StoreError as error:
-            data.store_error(error)
+        table = _calls_table()
+        if table is None:
             return None
         call_id = table.id.iloc[0] if len(table) else None
     if not call_id:
@@ -58,6 +56,16 @@ def open_call(call_id: str, page: str = "review") -> None:
     st.switch_page(PAGES[page], query_params={"call": call_id})
 
 
+def _calls_table() -> pd.DataFrame | None:
+    """Every stored call, or None after showing why the database cannot be read."""
+    path, version = _path()
+    try:
+        return data.calls_table(path, version)
+    except StoreError as error:
+        data.store_error(error)
+        return None
+
+
 def _header(call: Call) -> None:
     st.title(f"{call.company or call.id} · {call.fiscal_period or ''}")
     st.caption(f"{call.id} · {call.call_date or 'date not stated'} · {call.language} · {call.source.url or call.source.path}")
@@ -68,11 +76,8 @@ def _header(call: Call) -> None:
 def calls_page() -> None:
     """Every stored call, filterable and sortable; select one to open it."""
     st.title("Calls")
-    path, version = _path()
-    try:
-        table = data.calls_table(path, version)
-    except StoreError as error:
-        data.store_error(error)
+    table = _calls_table()
+    if table is None:
         return
     left, right = st.columns([3, 1])
     text = left.text_input("Filter by company, ticker or period", key="calls_filter")
@@ -258,10 +263,8 @@ def compare_page() -> None:
     """Companies across quarters: tone, hedging, non-answers, themes; guidance changes."""
     st.title("Compare quarters")
     path, version = _path()
-    try:
-        table = data.calls_table(path, version)
-    except StoreError as error:
-        data.store_error(error)
+    table = _calls_table()
+    if table is None:
         return
     tickers = sorted(t for t in table.ticker.dropna().unique())
     counts = table.ticker.value_counts()
