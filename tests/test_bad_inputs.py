@@ -16,10 +16,12 @@ from tests.conftest import ROOT
 
 # A generous bound per input: a hang or a backtracking blow-up fails, a slow machine does not.
 TIMEOUT = 120
-# Runs `calls` and reports its own peak memory on its last stderr line.
+# Runs `calls` and reports its own peak memory on its last stderr line. VmHWM, not ru_maxrss: Linux carries
+# ru_maxrss over exec, so a child forked from a large pytest process would report pytest's size.
 RUNNER = (
-    "import atexit, resource, sys\n"
-    "atexit.register(lambda: sys.stderr.write('\\nPEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "import atexit, re, sys\n"
+    "peak = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    "atexit.register(lambda: sys.stderr.write('\\nPEAK_KB %d\\n' % peak()))\n"
     "from calls.cli import main\n"
     "sys.argv = ['calls'] + sys.argv[1:]\n"
     "main()\n"
