@@ -57,7 +57,8 @@ def test_xlsx_keeps_chinese_and_freezes_the_header(store: Store, tmp_path: Path)
     assert sheet.freeze_panes == "A2"
     assert [c.value for c in sheet[1]][:3] == ["call_id", "company", "ticker"]
     assert sheet.cell(row=2, column=11).value == frame.question.iloc[0]
-    assert "微软" in "".join(str(c.value) for c in sheet[2]) or "我" in str(sheet.cell(row=2, column=11).value)
+    assert sheet.cell(row=2, column=2).value == "Microsoft" and "摩根士丹利" not in str(sheet.cell(row=2, column=10).value)
+    assert "我看微软的财报" in sheet.cell(row=2, column=11).value  # Chinese text intact
     assert 10 <= sheet.column_dimensions["K"].width <= 60
 
 

@@ -118,7 +118,7 @@ def _year(raw: str) -> int:
     return 2000 + int(digits) if len(digits) == 2 else int(digits)
 
 
-def period_mentions(text: str, title: str | None = None) -> list[PeriodMention]:
+def stated_periods(text: str, title: str | None = None) -> list[PeriodMention]:
     """Every quarter stated in the title and the opening of the text, scored by how surely it is the call's."""
     mentions: list[PeriodMention] = []
     for origin, chunk in (("title", title or ""), ("text", text[:_HEAD])):
@@ -164,7 +164,7 @@ def reported_quarter(reference: date) -> tuple[int, int]:
 
 def find_fiscal_period(text: str, company: Company | None, title: str | None, reference: date | None) -> str | None:
     """The call's fiscal period: the surest stated quarter, else the quarter before the call date."""
-    mentions = period_mentions(text, title)
+    mentions = stated_periods(text, title)
     explicit = [m for m in mentions if m.calendar_month is None]
     best = max(explicit, key=lambda m: (m.score, -m.start), default=None)
     if best is not None and best.score >= 2:

@@ -136,14 +136,14 @@ def _sections(text: str, headings: list[Heading], turns: list[RawTurn]) -> list[
     qa_start: int | None = qa_heading.start if qa_heading else None
     if qa_start is None:
         qa_start = _handover_start(text, turns)
-    bounds: list[tuple[SectionKind, int, int | None, str | None]] = []
+    bounds: list[tuple[SectionKind, int, str | None]] = []  # kind, start, heading; each ends where the next starts
     if prepared_start > 0:
-        bounds.append((SectionKind.preamble, 0, None, None))
-    bounds.append((SectionKind.prepared_remarks, prepared_start, None, prepared_heading.text if prepared_heading else None))
+        bounds.append((SectionKind.preamble, 0, None))
+    bounds.append((SectionKind.prepared_remarks, prepared_start, prepared_heading.text if prepared_heading else None))
     if qa_start is not None:
-        bounds.append((SectionKind.qa, max(qa_start, prepared_start), None, qa_heading.text if qa_heading else None))
+        bounds.append((SectionKind.qa, max(qa_start, prepared_start), qa_heading.text if qa_heading else None))
     sections = []
-    for i, (kind, begin, _, heading) in enumerate(bounds):
+    for i, (kind, begin, heading) in enumerate(bounds):
         end = bounds[i + 1][1] if i + 1 < len(bounds) else len(text)
         if end > begin:
             sections.append(Section(kind=kind, heading=heading, start=begin, end=end))
