@@ -402,6 +402,48 @@ def compare(ticker: str, db: Path, guidance: bool, as_json: bool) -> None:
         _print_frame(frame[[c for c in keep if c in frame.columns]].T.reset_index().rename(columns={"index": "quarter"}), header=False)
 
 
+@main.command(name="reanalyse")
+@DB_OPTION
+@click.option("--ticker", help="Only this company.")
+def reanalyse_command(db: Path, ticker: str | None) -> None:
+    """Re-run only the analysers whose lexicon or taxonomy changed since each call was analysed (no re-parsing).
+
+    Each call keeps a hash of the data every analyser used (guidance, hedges,
+    tone, themes, non-answers, readability); edit a data file (or point
+    CALLS_DATA_DIR at a folder with your own copy) and run this.
+
+    \b
+    Examples:
+      CALLS_DATA_DIR=my_lexicons calls reanalyse
+      calls reanalyse --ticker LRCX
+    """
+    from collections import Counter
+
+    from calls.analyse import reanalyse
+    from calls.analyse.lexicons import analyser_fingerprints
+    from calls.store import Store, StoreError
+
+    current = analyser_fingerprints()
+    done: Counter = Counter()
+    redone = up_to_date = 0
+    try:
+        with Store(db) as store:
+            ids = [i for i in store.ids() if not ticker or store.get(i).ticker and store.get(i).ticker.upper() == ticker.upper()]
+            for call_id in ids:
+                before = store.analysed_with(call_id)
+                changed = {a for a, h in current.items() if before.get(a) != h}
+                if not changed:
+                    up_to_date += 1
+                    continue
+                store.save(reanalyse(store.get(call_id), changed))
+                done.update(changed)
+                redone += 1
+    except StoreError as error:
+        _store_error(error)
+    which = ", ".join(f"{a} {n}" for a, n in sorted(done.items())) or "none"
+    click.echo(f"{len(ids)} calls: {redone} re-analysed ({which}), {up_to_date} up to date")
+
+
 @main.command()
 @DB_OPTION
 @click.option("--transcripts", type=click.Path(file_okay=False, path_type=Path), default="transcripts", show_default=True,

@@ -6,10 +6,12 @@ the TOML files to extend them.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
@@ -76,10 +78,20 @@ class FormatRules(_Frozen):
     speaker_lines: list[SpeakerLayout]
 
 
+DATA_DIR_ENV = "CALLS_DATA_DIR"
+
+
+def data_bytes(name: str) -> bytes:
+    """A data file's bytes: from `$CALLS_DATA_DIR` when it holds one of that name (a user's own lexicon), else the bundled one."""
+    folder = os.environ.get(DATA_DIR_ENV)
+    if folder and (Path(folder) / name).is_file():
+        return (Path(folder) / name).read_bytes()
+    return resources.files("calls.data").joinpath(name).read_bytes()
+
+
 def load_toml(name: str) -> dict:
-    """Parse one TOML file of `calls/data/`."""
-    with resources.files("calls.data").joinpath(name).open("rb") as handle:
-        return tomllib.load(handle)
+    """Parse one TOML data file (see `data_bytes` for where it comes from)."""
+    return tomllib.loads(data_bytes(name).decode("utf-8"))
 
 
 @cache

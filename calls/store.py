@@ -20,11 +20,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from calls.analyse.lexicons import lexicon_fingerprint
+from calls.analyse.lexicons import analyser_fingerprints, lexicon_fingerprint
 from calls.ingest.metadata import company_by_name_or_ticker
 from calls.model import Call
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "calls.duckdb"
 DB_ENV = "CALLS_DB"
 
@@ -56,6 +56,8 @@ MIGRATIONS: dict[int, list[str]] = {
         " forward_looking INTEGER, forward_looking_density DOUBLE, uncertainty_density DOUBLE, numbers INTEGER,"
         " numeric_share DOUBLE, specific_number_share DOUBLE, themes VARCHAR, readability VARCHAR)",
     ],
+    # The hash of each analyser's data per call, for `calls reanalyse`.
+    2: ["ALTER TABLE calls ADD COLUMN analysers VARCHAR"],
 }
 CHILD_TABLES = ("participants", "turns", "sentences", "qa_pairs", "guidance", "tags", "metrics")
 
@@ -160,7 +162,7 @@ class Store:
             for table in CHILD_TABLES:
                 self.con.execute(f"DELETE FROM {table} WHERE call_id = ?", [call_id])
             self.con.execute(
-                "INSERT INTO calls VALUES (" + ", ".join("?" * 23) + ")",
+                "INSERT INTO calls VALUES (" + ", ".join("?" * 24) + ")",
                 _call_row(call, lexicon),
             )
             for table, table_rows in rows.items():
@@ -193,6 +195,11 @@ class Store:
         while f"{call.id}-{number}" in taken:
             number += 1
         return f"{call.id}-{number}", "ingested"
+
+    def analysed_with(self, call_id: str) -> dict[str, str]:
+        """The hash of each analyser's data when the call was analysed (empty when unknown)."""
+        row = self.con.execute("SELECT analysers FROM calls WHERE id = ?", [call_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else {}
 
     def delete(self, call_id: str) -> bool:
         """Remove a call; False when it was not there."""
@@ -289,6 +296,7 @@ def _call_row(call: Call, lexicon: str) -> list:
         call.content_hash, lexicon, datetime.now(timezone.utc).replace(tzinfo=None), len(call.turns),
         len({p.exchange for p in call.qa_pairs}), len(call.qa_pairs), len(call.guidance),
         call.metrics.call.net_tone if call.metrics else None, call.model_dump_json(),
+        json.dumps(analyser_fingerprints(), sort_keys=True) if call.metrics else None,
     ]
 
 

@@ -17,14 +17,48 @@ from calls.analyse.periods import calendar_of
 from calls.ingest.metadata import company_by_name_or_ticker
 from calls.model import Call, Guidance, QAPair, Role, Sentence, Tag
 
-__all__ = ["analyse", "analyse_text"]
+__all__ = ["analyse", "analyse_text", "reanalyse"]
 
 # Which non-answer category a pair gets when its answer has cues of several.
 _NON_ANSWER_ORDER = ("refuse", "unable", "after_call")
 
 
+# The spaCy component of each analyser (calls.analyse.lexicons.ANALYSER_FILES names their data).
+COMPONENT_OF = {
+    "readability": "calls_sentences", "tone": "calls_tone", "hedges": "calls_hedges", "themes": "calls_themes",
+    "non_answers": "calls_non_answers", "guidance": "calls_guidance",
+}
+TAG_KINDS_OF = {"hedges": ("hedge", "forward_looking"), "themes": ("theme",), "non_answers": ("non_answer",)}
+SENTENCE_FIELDS_OF = {"tone": ("positive", "negative", "uncertainty"), "readability": ("syllables", "difficult_words", "clauses", "adverbs", "conjunctions")}
+
+
 def analyse(call: Call) -> Call:
     """The call with its analysis filled in."""
+    sentences, tags, guidance, terms = _run(call, set(COMPONENT_OF))
+    return _finish(call, sentences, tags, guidance, terms)
+
+
+def reanalyse(call: Call, changed: set[str]) -> Call:
+    """Re-run only the `changed` analysers over the stored turns (no re-parsing); keep the rest; rebuild the metrics."""
+    if not changed:
+        return call
+    sentences, tags, guidance, terms = _run(call, changed)
+    if len(sentences) != len(call.sentences):  # different sentence boundaries (another spaCy): analyse all
+        return analyse(call)
+    kept_sentences = []
+    for old, new in zip(call.sentences, sentences, strict=True):
+        update = {f: getattr(new, f) for analyser in changed for f in SENTENCE_FIELDS_OF.get(analyser, ())}
+        kept_sentences.append(old.model_copy(update=update))
+    replaced_kinds = {kind for analyser in changed for kind in TAG_KINDS_OF.get(analyser, ())}
+    merged_tags = sorted(
+        [t for t in call.tags if t.kind not in replaced_kinds] + [t for t in tags if t.kind in replaced_kinds],
+        key=lambda t: (t.turn, t.start, t.end, t.kind, t.category),
+    )
+    return _finish(call, kept_sentences, merged_tags, guidance if "guidance" in changed else call.guidance, terms)
+
+
+def _run(call: Call, analysers: set[str]) -> tuple[list[Sentence], list[Tag], list[Guidance], dict[int, set[str]]]:
+    """Run the pipeline over the call's turns (operator turns left out) with the given analysers."""
     language = call.language if call.language in ("en", "zh") else "en"
     nlp = pipeline(language)
     company = company_by_name_or_ticker(call.ticker or "") or company_by_name_or_ticker(call.company or "")
@@ -43,23 +77,32 @@ def analyse(call: Call) -> Call:
             "company": company,
         }
         docs.append(doc)
-
+    skipped = [COMPONENT_OF[a] for a in COMPONENT_OF if a not in analysers and COMPONENT_OF[a] != "calls_sentences"]
     sentences: list[Sentence] = []
     tags: list[Tag] = []
     guidance: list[Guidance] = []
     terms: dict[int, set[str]] = {}
-    for turn, doc in zip(turns, nlp.pipe(docs, batch_size=32), strict=True):
-        found = results(doc)
-        local = {}
-        for record in found["sentences"]:
-            local[record["index"]] = len(sentences)
-            fields = {k: v for k, v in record.items() if k not in ("index", "start", "end", "text")}
-            sentences.append(Sentence(index=len(sentences), turn=turn.index, start=turn.start + record["start"], end=turn.start + record["end"], **fields))
-        for kind, category, cue, sentence, start, end in found["tags"]:
-            tags.append(Tag(kind=kind, category=category, cue=cue, turn=turn.index, sentence=local[sentence], start=turn.start + start, end=turn.start + end))
-        guidance.extend(found["guidance"])
-        terms[turn.index] = _content_terms(doc, language) | {f"theme:{category}" for kind, category, *_ in found["tags"] if kind == "theme"}
+    with nlp.select_pipes(disable=skipped):
+        for turn, doc in zip(turns, nlp.pipe(docs, batch_size=32), strict=True):
+            found = results(doc)
+            local = {}
+            for record in found["sentences"]:
+                local[record["index"]] = len(sentences)
+                fields = {k: v for k, v in record.items() if k not in ("index", "start", "end", "text")}
+                sentences.append(Sentence(index=len(sentences), turn=turn.index, start=turn.start + record["start"], end=turn.start + record["end"], **fields))
+            for kind, category, cue, sentence, start, end in found["tags"]:
+                tags.append(Tag(kind=kind, category=category, cue=cue, turn=turn.index, sentence=local[sentence], start=turn.start + start, end=turn.start + end))
+            guidance.extend(found["guidance"])
+            terms[turn.index] = _content_terms(doc, language)
+    return sentences, tags, guidance, terms
 
+
+def _finish(call: Call, sentences: list[Sentence], tags: list[Tag], guidance: list[Guidance], terms: dict[int, set[str]]) -> Call:
+    """Judge the pairs and measure the call from its sentences and tags."""
+    language = call.language if call.language in ("en", "zh") else "en"
+    for tag in tags:
+        if tag.kind == "theme" and tag.turn in terms:
+            terms[tag.turn].add(f"theme:{tag.category}")
     pairs = [_judge_pair(pair, tags, terms) for pair in call.qa_pairs]
     return call.model_copy(
         update={

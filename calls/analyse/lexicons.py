@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -199,11 +199,33 @@ def readability_words() -> dict[str, dict[str, list[str]]]:
     return load_toml("readability.toml")
 
 
+# The data files each analyser reads; a change to one re-runs that analyser (`calls reanalyse`).
+ANALYSER_FILES: dict[str, tuple[str, ...]] = {
+    "readability": ("readability.toml",),
+    "tone": ("tone.toml",),
+    "hedges": ("hedges.toml", "guidance.toml"),
+    "themes": ("themes.toml",),
+    "non_answers": ("non_answers.toml",),
+    "guidance": ("guidance.toml", "companies.toml"),
+}
+
+
+def analyser_fingerprints() -> dict[str, str]:
+    """A short hash per analyser of the data it uses (the user's tone dictionary included)."""
+    from calls.rules import data_bytes
+
+    prints = {}
+    for analyser, names in ANALYSER_FILES.items():
+        digest = hashlib.sha256()
+        for name in names:
+            digest.update(data_bytes(name))
+        if analyser == "tone":
+            for language, lexicon in sorted(_TONE_OVERRIDE.items()):
+                digest.update(language.encode() + lexicon.model_dump_json().encode())
+        prints[analyser] = digest.hexdigest()[:12]
+    return prints
+
+
 def lexicon_fingerprint() -> str:
-    """A hash of every analysis data file, to tell which lexicon version analysed a call."""
-    digest = hashlib.sha256()
-    for name in ("guidance.toml", "hedges.toml", "non_answers.toml", "themes.toml", "tone.toml", "readability.toml"):
-        digest.update(resources.files("calls.data").joinpath(name).read_bytes())
-    for language, lexicon in sorted(_TONE_OVERRIDE.items()):
-        digest.update(language.encode() + lexicon.model_dump_json().encode())
-    return digest.hexdigest()[:16]
+    """One hash of every analyser's data, to tell which lexicon version analysed a call."""
+    return hashlib.sha256(json.dumps(analyser_fingerprints(), sort_keys=True).encode()).hexdigest()[:16]
