@@ -428,7 +428,9 @@ def reanalyse_command(db: Path, ticker: str | None) -> None:
     redone = up_to_date = 0
     try:
         with Store(db) as store:
-            ids = [i for i in store.ids() if not ticker or store.get(i).ticker and store.get(i).ticker.upper() == ticker.upper()]
+            ids = [row[0] for row in store.con.execute(
+                "SELECT id FROM calls WHERE ? IS NULL OR upper(ticker) = upper(?) ORDER BY id", [ticker, ticker]
+            ).fetchall()]
             for call_id in ids:
                 before = store.analysed_with(call_id)
                 changed = {a for a, h in current.items() if before.get(a) != h}

@@ -167,8 +167,11 @@ class Store:
             )
             for table, table_rows in rows.items():
                 if table_rows:
-                    arrow = pa.Table.from_pylist(table_rows)  # noqa: F841  (read by name below)
-                    self.con.execute(f"INSERT INTO {table} SELECT * FROM arrow")
+                    self.con.register("incoming_rows", pa.Table.from_pylist(table_rows))
+                    try:
+                        self.con.execute(f"INSERT INTO {table} SELECT * FROM incoming_rows")
+                    finally:
+                        self.con.unregister("incoming_rows")
             self.con.execute("COMMIT")
         except Exception as error:
             _rollback(self.con)

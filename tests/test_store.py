@@ -195,22 +195,26 @@ def test_a_full_disk_stops_with_a_clear_message_and_no_partial_call(tmp_path: Pa
             store.save(sample_calls[0])
             before = store.counts()
             if tiny is None:
-                # No mount allowed: inject the error DuckDB raises when the disk fills during COMMIT.
-                import calls.store as store_module
+                # No mount allowed: make COMMIT fail as DuckDB does when the disk fills; Store.save handles it.
+                real = store.con
 
-                original = store_module.Store.save
+                class FullDisk:
+                    def __getattr__(self, name: str):
+                        return getattr(real, name)
 
-                def full(self: Store, call: Call):
-                    self.con.execute("BEGIN TRANSACTION")
-                    self.con.execute("COMMIT")
-                    raise StoreError(f"{self.path}: could not write {call.id}: Could not write file: No space left on device")
+                    def execute(self, sql: str, *args: object):
+                        if sql == "COMMIT":
+                            real.execute("ROLLBACK")
+                            raise duckdb.IOException('Could not write file "c.duckdb.wal": No space left on device')
+                        return real.execute(sql, *args)
 
-                monkeypatch.setattr(store_module.Store, "save", full)
+                store.con = FullDisk()
             with pytest.raises(StoreError, match="No space left on device"):
                 for number, call in enumerate(sample_calls[1:] * 40):
                     copy = {"content_hash": f"{number:064d}", "source": call.source.model_copy(update={"path": f"copy_{number}.txt", "url": None})}
                     store.save(call.model_copy(update=copy))
-            monkeypatch.undo()
+            if tiny is None:
+                store.con = real
         with Store(db, read_only=True) as store:
             ids = store.ids()
             assert sample_calls[0].id in ids and store.counts()["calls"] >= before["calls"]

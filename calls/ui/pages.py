@@ -16,7 +16,7 @@ import streamlit as st
 
 from calls.export import write_frame
 from calls.model import Call, Role
-from calls.store import Store, StoreError
+from calls.store import StoreError
 from calls.ui import data
 from calls.ui.data import Mark
 
