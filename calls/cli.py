@@ -199,25 +199,45 @@ def _overrides(company: str | None, ticker: str | None, period: str | None, call
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: one per core).")
 @metadata_options
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when writing to a terminal).")
+@click.option(
+    "--scheduler",
+    envvar="CALLS_SCHEDULER",
+    help="Run on this Dask cluster (tcp://HOST:PORT, or set CALLS_SCHEDULER) and write a Parquet dataset (--dataset).",
+)
+@click.option(
+    "--dataset",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --scheduler: the dataset folder to write (on a filesystem every worker can write).",
+)
+@click.option("--overwrite", is_flag=True, help="With --dataset: replace a dataset already in that folder.")
 def ingest(
     paths: tuple[Path, ...], db: Path, jobs: int | None, company: str | None, ticker: str | None, period: str | None,
-    call_date: date | None, language: str | None, max_size: int, progress: bool | None,
+    call_date: date | None, language: str | None, max_size: int, progress: bool | None, scheduler: str | None,
+    dataset: Path | None, overwrite: bool,
 ) -> None:
     """Parse, analyse and store transcripts (files or folders, recursively).
 
     Re-ingesting the same text changes nothing; a changed text replaces the
     call. One bad file is reported and the batch goes on.
-    Exit status: 0 all stored, 1 some input failed, 3 database problem.
+    With --scheduler, parsing and analysis run as tasks on a Dask cluster and
+    the results are written as a Parquet dataset partitioned by ticker and
+    year; `calls attach DIR` then loads it into the database for the app.
+    Exit status: 0 all stored, 1 some input failed, 3 database, dataset or cluster problem.
 
     \b
     Examples:
       calls ingest transcripts/
       calls ingest ~/calls/*.pdf --db research.duckdb --jobs 2
+      calls ingest /shared/calls/ --scheduler tcp://10.0.0.5:8786 --dataset /shared/calls-dataset
     """
     from calls.batch import ingest as run
     from calls.ingest import expand_paths
     from calls.store import StoreError
 
+    if scheduler and dataset is None:
+        raise click.UsageError("with a Dask scheduler (--scheduler or CALLS_SCHEDULER) give --dataset DIR for the results")
+    if dataset is not None and not scheduler:
+        raise click.UsageError("--dataset needs --scheduler; to write a dataset from a local database use `calls export --dataset DIR`")
     total = len(expand_paths(list(paths)))
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
@@ -230,9 +250,15 @@ def ingest(
         if bar is not None:
             bar.update(done - bar.n)
 
+    overrides = _overrides(company, ticker, period, call_date, language)
     try:
-        summary = run(list(paths), db, _overrides(company, ticker, period, call_date, language), max_size * 1_000_000, jobs, step)
-    except StoreError as error:
+        if scheduler:
+            from calls.cluster import ingest_on_cluster
+
+            summary = ingest_on_cluster(list(paths), dataset, scheduler, overrides, max_size * 1_000_000, overwrite, step)
+        else:
+            summary = run(list(paths), db, overrides, max_size * 1_000_000, jobs, step)
+    except (StoreError, *_dataset_errors()) as error:
         _store_error(error)
     finally:
         if bar is not None:
@@ -243,9 +269,19 @@ def ingest(
         f"{len(summary.ingested)} ingested, {len(summary.unchanged)} unchanged, {len(summary.replaced)} replaced, "
         f"{len(summary.failed)} failed" + (f", {summary.skipped_articles} feed articles skipped" if summary.skipped_articles else "")
     )
+    if dataset is not None:
+        click.echo(f"dataset written to {dataset} (load it for the app: calls attach {dataset})")
     for error in summary.failed:
         click.echo(f"error: {error.path}: {error.reason}", err=True)
     sys.exit(EXIT_INPUT if summary.failed or not summary.calls else EXIT_OK)
+
+
+def _dataset_errors() -> tuple[type[Exception], ...]:
+    """The errors of the dataset and cluster modules, reported like database errors (exit 3)."""
+    from calls.cluster import ClusterError
+    from calls.dataset import DatasetError
+
+    return DatasetError, ClusterError
 
 
 def _open(db: Path):
@@ -281,6 +317,44 @@ def list_calls(db: Path, ticker: str | None, as_json: bool) -> None:
         click.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
     else:
         _print_frame(frame)
+
+
+def _export_dataset(db: Path, dataset: Path, overwrite: bool) -> None:
+    from calls.dataset import DatasetError, export_dataset
+
+    with _open(db) as store:
+        try:
+            counts = export_dataset(store, dataset, overwrite)
+        except DatasetError as error:
+            _store_error(error)
+    click.echo(f"{counts['calls']} calls ({sum(counts.values())} rows in {len(counts)} tables) written to {dataset}")
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(file_okay=False, path_type=Path))
+@DB_OPTION
+def attach(dataset: Path, db: Path) -> None:
+    """Load a Parquet dataset (from `calls ingest --scheduler` or `calls export --dataset`) into the database.
+
+    The dataset's rows are copied in one transaction, so the app, exports and
+    `calls reanalyse` work on them as on any ingested call. A call already
+    stored with the same text is left as it is; with another text it is
+    replaced by the dataset's.
+
+    \b
+    Examples:
+      calls attach /shared/calls-dataset --db research.duckdb
+      calls attach calls-dataset/ && calls app
+    """
+    from calls.dataset import DatasetError, attach as attach_dataset
+    from calls.store import Store, StoreError
+
+    try:
+        with Store(db, wait=600.0) as store:
+            summary = attach_dataset(store, dataset)
+    except (StoreError, DatasetError) as error:
+        _store_error(error)
+    click.echo(f"{dataset}: {summary.added} calls added, {summary.replaced} replaced, {summary.unchanged} unchanged (in {db})")
 
 
 @main.command()
@@ -336,27 +410,46 @@ def _amount(value: float) -> str:
 
 
 @main.command()
-@click.argument("table", type=click.Choice(["turns", "qa", "qa-rows", "guidance", "tags", "metrics", "analysts"]))
+@click.argument("table", required=False, type=click.Choice(["turns", "qa", "qa-rows", "guidance", "tags", "metrics", "analysts"]))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet", "json"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
 @DB_OPTION
 @click.option("--ticker", help="Only this company.")
 @click.option("--from", "period_from", help="From this fiscal period, e.g. 'FY2025 Q3'.")
 @click.option("--to", "period_to", help="Up to this fiscal period.")
 @click.option("--language", type=click.Choice(["en", "zh"]), help="Only calls in this language.")
-def export(table: str, fmt: str, output: Path, db: Path, ticker: str | None, period_from: str | None, period_to: str | None, language: str | None) -> None:
+@click.option(
+    "--dataset",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Instead of one table: every table as a Parquet dataset in this folder, partitioned by ticker and year.",
+)
+@click.option("--overwrite", is_flag=True, help="With --dataset: replace a dataset already in that folder.")
+def export(
+    table: str | None, fmt: str, output: Path | None, db: Path, ticker: str | None, period_from: str | None, period_to: str | None,
+    language: str | None, dataset: Path | None, overwrite: bool,
+) -> None:
     """Write a tidy table of the stored calls as CSV, XLSX, Parquet or JSON.
 
     \b
     Tables: turns, qa (one row per Q&A pair), qa-rows (one row per answer part),
     guidance, tags, metrics, analysts.
+    With --dataset, the whole database is written as the same Parquet dataset
+    that `calls ingest --scheduler` writes on a Dask cluster.
     Examples:
       calls export qa --format xlsx -o lam_qa.xlsx --ticker LRCX
       calls export guidance --format csv -o guidance.csv --ticker MSFT
       calls export metrics --format parquet -o metrics.parquet --from "FY2025 Q3" --to "FY2026 Q2"
+      calls export --dataset calls-dataset/
     """
     from calls.export import TABLES, write_frame
 
+    if dataset is not None:
+        if table or output or ticker or period_from or period_to or language:
+            raise click.UsageError("--dataset writes every table of every call; give no TABLE, -o or filters with it")
+        _export_dataset(db, dataset, overwrite)
+        return
+    if table is None or output is None:
+        raise click.UsageError("give a TABLE and -o FILE (or --dataset DIR)")
     with _open(db) as store:
         try:
             frame = TABLES[table](store, ticker=ticker, period_from=period_from, period_to=period_to, language=language)

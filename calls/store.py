@@ -74,6 +74,45 @@ class SaveResult:
     status: str
 
 
+@dataclass(frozen=True)
+class StoredKey:
+    """What decides where a call goes: the id, text hash, lexicon and source of a call already stored."""
+
+    id: str
+    content_hash: str
+    lexicon: str | None
+    source_path: str | None
+    url: str | None
+
+
+def key_of(call: Call, lexicon: str) -> StoredKey:
+    """The placing key of a call analysed with `lexicon`."""
+    return StoredKey(call.id, call.content_hash, lexicon, call.source.path, call.source.url)
+
+
+def place(call: StoredKey, stored: list[StoredKey]) -> tuple[str, str]:
+    """The id for an incoming call among the stored calls, and whether it is `ingested`, `replaced` or `unchanged`.
+
+    The same text keeps its id (re-analysed when the lexicon changed); the same
+    source with a new text replaces it; another call for the same company and
+    period gets the next free `-2`, `-3`… id.
+    """
+    rows = [r for r in stored if r.id == call.id or re.fullmatch(re.escape(call.id) + r"-\d+", r.id)]
+    for row in rows:
+        if row.content_hash == call.content_hash:
+            return row.id, ("unchanged" if row.lexicon == call.lexicon else "replaced")
+    for row in rows:
+        if row.source_path == call.source_path or (row.url and row.url == call.url):
+            return row.id, "replaced"
+    taken = {r.id for r in rows}
+    if call.id not in taken:
+        return call.id, "ingested"
+    number = 2
+    while f"{call.id}-{number}" in taken:
+        number += 1
+    return f"{call.id}-{number}", "ingested"
+
+
 def default_path() -> Path:
     """`$CALLS_DB`, else `calls.duckdb` in the working directory."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
@@ -137,7 +176,7 @@ class Store:
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("COMMIT")
         except Exception:
-            _rollback(self.con)
+            rollback(self.con)
             raise
 
     def schema_version(self) -> int:
@@ -152,9 +191,15 @@ class Store:
             raise StoreError(f"{self.path}: opened read-only")
         lexicon = lexicon_fingerprint()
         call_id, status = self._place(call, lexicon)
-        if status == "unchanged":
-            return SaveResult(call_id, status)
-        call = call.model_copy(update={"id": call_id})
+        if status != "unchanged":
+            self.write(call.model_copy(update={"id": call_id}), lexicon)
+        return SaveResult(call_id, status)
+
+    def write(self, call: Call, lexicon: str) -> None:
+        """Write a call under its own id in one transaction, replacing whatever had that id."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        call_id = call.id
         rows = _rows(call)
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -174,9 +219,8 @@ class Store:
                         self.con.unregister("incoming_rows")
             self.con.execute("COMMIT")
         except Exception as error:
-            _rollback(self.con)
+            rollback(self.con)
             raise StoreError(f"{self.path}: could not write {call_id}: {_one_line(error)}") from None
-        return SaveResult(call_id, status)
 
     def _place(self, call: Call, lexicon: str) -> tuple[str, str]:
         """The id to store a call under and whether that is new, a replacement or already there."""
@@ -184,20 +228,7 @@ class Store:
             "SELECT id, content_hash, lexicon, source_path, url FROM calls WHERE id = ? OR id LIKE ? ORDER BY id",
             [call.id, call.id + "-%"],
         ).fetchall()
-        rows = [r for r in rows if r[0] == call.id or re.fullmatch(re.escape(call.id) + r"-\d+", r[0])]
-        for stored_id, content_hash, stored_lexicon, source_path, url in rows:
-            if content_hash == call.content_hash:
-                return stored_id, ("unchanged" if stored_lexicon == lexicon else "replaced")
-        for stored_id, _, _, source_path, url in rows:
-            if source_path == call.source.path or (url and url == call.source.url):
-                return stored_id, "replaced"
-        taken = {r[0] for r in rows}
-        if call.id not in taken:
-            return call.id, "ingested"
-        number = 2
-        while f"{call.id}-{number}" in taken:
-            number += 1
-        return f"{call.id}-{number}", "ingested"
+        return place(key_of(call, lexicon), [StoredKey(*row) for row in rows])
 
     def analysed_with(self, call_id: str) -> dict[str, str]:
         """The hash of each analyser's data when the call was analysed (empty when unknown)."""
@@ -237,7 +268,7 @@ class Store:
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("calls", *CHILD_TABLES)}
 
 
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Undo the open transaction; a failed COMMIT (a full disk) has already ended it."""
     try:
         con.execute("ROLLBACK")
