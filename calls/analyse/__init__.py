@@ -8,11 +8,13 @@ Q&A pairs filled in.
 
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LIKE_NUM, ORTH
 from spacy.tokens import Doc
 
 from calls.analyse.components import context, results
 from calls.analyse.metrics import call_metrics
-from calls.analyse.nlp import pipeline
+from calls.analyse.nlp import lemma_lookup, pipeline
 from calls.analyse.periods import calendar_of
 from calls.ingest.metadata import company_by_name_or_ticker
 from calls.model import Call, Guidance, QAPair, Role, Sentence, Tag
@@ -67,6 +69,7 @@ def _run(call: Call, analysers: set[str]) -> tuple[list[Sentence], list[Tag], li
     docs = []
     for turn in turns:
         doc = nlp.make_doc(turn.text)
+        doc.user_data["text"] = turn.text  # Doc.text would rebuild it token by token
         doc.user_data["calls"] = {
             "role": turn.role.value,
             "section": turn.section.value,
@@ -128,16 +131,23 @@ def _content_terms(doc: Doc, language: str) -> set[str]:
     """Lemmas of content words and numbers: what a question asks about, for the on-topic score."""
     if context(doc).get("section") != "qa":
         return set()
+    lemmas = doc.has_annotation("LEMMA")
+    flags = doc.to_array([IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM, IS_ALPHA, ORTH, LEMMA if lemmas else ORTH])
+    content = flags[(flags[:, 0] == 0) & (flags[:, 1] == 0) & (flags[:, 2] == 0)]
+    strings = doc.vocab.strings
+    table = None if lemmas or language == "zh" else lemma_lookup()
     terms = set()
-    for token in doc:
-        if token.is_punct or token.is_space or token.is_stop:
-            continue
-        if token.like_num and any(c.isdigit() for c in token.text):
-            terms.add(token.text)
-        elif language == "zh" and len(token.text) >= 2:
-            terms.add(token.text)
-        elif language != "zh" and token.is_alpha and len(token.text) > 2:
-            terms.add((token.lemma_ or token.text).lower())
+    # Each distinct word once: the same flags and lemma hold for every token with its text.
+    _, first = np.unique(content[:, 5], return_index=True)
+    for _, _, _, like_num, is_alpha, orth, lemma in content[first].tolist():
+        text = strings[orth]
+        if like_num and any(c.isdigit() for c in text):
+            terms.add(text)
+        elif language == "zh" and len(text) >= 2:
+            terms.add(text)
+        elif language != "zh" and is_alpha and len(text) > 2:
+            word = (strings[lemma] if lemmas else table.get(text, text)) or text
+            terms.add(word.lower())
     return terms
 
 

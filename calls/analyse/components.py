@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 import textstat
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, SENT_START
+from spacy.pipeline import Sentencizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -45,31 +46,70 @@ def results(doc: Doc) -> dict[str, list]:
     return doc._.calls
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, read once: `Doc.text` builds a Token object for every token each time it is read."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def context(doc: Doc) -> dict:
     """The turn's context set by the caller: language, role, section, speaker, turn, calendar, company."""
     return doc.user_data.get("calls", {})
 
 
-@Language.factory("calls_paragraphs")
-def make_paragraphs(nlp: Language, name: str) -> "ParagraphBreaks":
-    """A sentence also ends at a paragraph break (a transcript's paragraph may lack its full stop)."""
-    return ParagraphBreaks()
+@Language.factory("calls_sentence_starts", default_config={"punct_chars": None})
+def make_sentence_starts(nlp: Language, name: str, punct_chars: list[str] | None) -> "SentenceStarts":
+    """Sentence boundaries: spaCy's sentencizer rule, and a paragraph break also ends a sentence.
+
+    `punct_chars` are the sentence-final marks (spaCy's sentencizer defaults
+    when None). On a Doc that already has boundaries (a trained parser), only
+    the paragraph breaks are added.
+    """
+    return SentenceStarts(nlp, punct_chars or sorted(Sentencizer.default_punct_chars))
 
 
-class ParagraphBreaks:
+class SentenceStarts:
+    def __init__(self, nlp: Language, punct_chars: list[str]) -> None:
+        self.punct = frozenset(nlp.vocab.strings.add(c) for c in punct_chars)
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        if "\n" not in text:
+        if not len(doc):
             return doc
-        # Token start offsets as an array: find the token after each line break without walking every token.
-        starts = doc.to_array([IDX])
+        # Arrays of token ids and flags, so no Token object is built per token.
+        tokens = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX])
+        starts = self._paragraph_starts(doc_text(doc), tokens)
+        if doc.has_annotation("SENT_START"):
+            for index in np.flatnonzero(starts):
+                doc[int(index)].is_sent_start = True
+            return doc
+        self._sentencizer_starts(tokens, starts)
+        doc.from_array([SENT_START], np.where(starts, 1, -1).astype("uint64").reshape(-1, 1))
+        return doc
+
+    def _sentencizer_starts(self, tokens: np.ndarray, starts: np.ndarray) -> None:
+        """spaCy's Sentencizer.predict, on arrays: a sentence starts at each word (neither punctuation
+        nor a final mark) with a final mark between it and the word before."""
+        final = np.isin(tokens[:, 0], list(self.punct))
+        words = np.flatnonzero((tokens[:, 1] == 0) & ~final)
+        finals_before = np.concatenate(([0], np.cumsum(final)))  # finals_before[i]: final marks in tokens[:i]
+        previous = np.concatenate(([-1], words[:-1]))
+        starts[words[finals_before[words] > finals_before[previous + 1]]] = True
+        starts[0] = True
+
+    @staticmethod
+    def _paragraph_starts(text: str, tokens: np.ndarray) -> np.ndarray:
+        """The token after each line break starts a sentence (a paragraph may lack its full stop)."""
+        starts = np.zeros(len(tokens), dtype=bool)
+        offsets = tokens[:, 3]
         position = text.find("\n")
         while position >= 0:
-            index = int(np.searchsorted(starts, position, side="right"))  # first token starting after the break
-            if index < len(doc) and doc[index - 1].is_space:
-                doc[index].is_sent_start = True
+            index = int(np.searchsorted(offsets, position, side="right"))  # first token starting after the break
+            if index < len(tokens) and tokens[index - 1, 2]:
+                starts[index] = True
             position = text.find("\n", position + 1)
-        return doc
+        return starts
 
 
 @Language.factory("calls_sentences", default_config={"language": "en"})
@@ -88,7 +128,7 @@ class SentenceCounts:
 
     def __call__(self, doc: Doc) -> Doc:
         out = results(doc)["sentences"]
-        full = doc.text  # Doc.text joins every token: read it once, not once per sentence
+        full = doc_text(doc)
         # Per-token flags as arrays, so counting words does not build a Python object per token.
         flags = doc.to_array([IS_PUNCT, IS_SPACE, LIKE_NUM])
         is_word = (flags[:, 0] == 0) & (flags[:, 1] == 0)

@@ -1,8 +1,9 @@
 """The spaCy pipelines: built once per process and language.
 
-`spacy.blank("en")` with a sentencizer and the lookup lemmatizer of
-spacy-lookups-data, or `spacy.blank("zh")` with the jieba segmenter; then the
-project's components. Set `CALLS_SPACY_MODEL` (e.g. `en_core_web_sm`) to start
+`spacy.blank("en")`, or `spacy.blank("zh")` with the jieba segmenter; then the
+project's components, sentence boundaries first. Lemmas (only the Q&A
+on-topic score uses them) come from spacy-lookups-data's table, looked up once
+per distinct word rather than by a lemmatizer pass over every token. Set `CALLS_SPACY_MODEL` (e.g. `en_core_web_sm`) to start
 English from an installed trained pipeline instead; the results the tests
 check do not depend on it.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.lookups import Table, load_lookups
 
 import calls.analyse.components  # noqa: F401  (registers the factories)
 
@@ -37,20 +39,22 @@ def _jieba_quiet() -> None:
 
 
 @cache
+def lemma_lookup() -> Table:
+    """English lemmas by word (spacy-lookups-data), for a blank pipeline's Docs, which carry none."""
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@cache
 def pipeline(language: str) -> Language:
     """The analysis pipeline for `en` or `zh`."""
     if language == "zh":
         _jieba_quiet()
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.add_pipe("sentencizer", config={"punct_chars": ZH_SENTENCE_ENDS})
+        nlp.add_pipe("calls_sentence_starts", config={"punct_chars": ZH_SENTENCE_ENDS})
     else:
         trained = os.environ.get("CALLS_SPACY_MODEL")
         nlp = spacy.load(trained, exclude=["ner"]) if trained else spacy.blank("en")
-        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-            nlp.add_pipe("sentencizer")
-        if "lemmatizer" not in nlp.pipe_names:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe("calls_paragraphs", after="sentencizer" if "sentencizer" in nlp.pipe_names else None)
+        nlp.add_pipe("calls_sentence_starts")
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"language": language})
     nlp.initialize()
