@@ -2,6 +2,9 @@
 
 Usage: python benchmarks/corpus.py N OUT_DIR
 
+`long_call` writes one English call of a given length the same way (the
+benchmark's 10,000-word call).
+
 Each generated call keeps one sample's opening (operator, prepared remarks)
 and draws its Q&A exchanges from every sample of the same language, so the text
 is real transcript prose in a realistic layout; company and period come from
@@ -51,6 +54,25 @@ def generate(count: int, out: Path, seed: int = 7) -> list[Path]:
         path.write_text(front + body + "\n", encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def long_call(words: int, out: Path) -> Path:
+    """One English call of at least `words` words: a sample's opening, then every English exchange in turn until long enough."""
+    samples = [c for c in parse_paths([ROOT / "transcripts"], analysis=False).calls if c.language == "en"]
+    blocks = [f"{t.speaker}: {t.text}" for t in samples[0].turns if t.section != SectionKind.qa]
+    exchanges = [x for c in samples for x in _exchanges(c)]
+    count = sum(len(b.split()) for b in blocks)
+    for number in range(10_000):
+        if count >= words:
+            break
+        exchange = exchanges[number % len(exchanges)]
+        blocks.extend(exchange)
+        count += sum(len(b.split()) for b in exchange)
+    front = f"---\ncompany: {samples[0].company}\nticker: {samples[0].ticker}\nfiscal_period: {samples[0].fiscal_period}\nlanguage: en\n---\n"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"long_call_{words}_words.txt"
+    path.write_text(front + "\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":

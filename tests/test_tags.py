@@ -83,3 +83,18 @@ def test_every_lexicon_entry_compiles_and_matches_itself(language: str) -> None:
     for category, cues in hedge_lexicon()[language].items():
         assert cues, category
         assert len(cues) == len(set(cues)), f"duplicates in {language}.{category}"
+
+
+def test_folded_text_keeps_every_offset() -> None:
+    from calls.analyse.lexicons import fold
+
+    assert fold("Roughly İstanbul ÉTÉ 收入") == "roughly İstanbul été 收入"
+    assert len(fold("İİİ abc")) == len("İİİ abc")
+
+
+def test_cues_keep_their_case_as_written() -> None:
+    tags, _ = analyse_text("Approximately 40% of it. We Expect growth, Probably.", "en")
+    cues = {(t.kind, t.cue) for t in tags}
+    assert ("hedge", "Approximately") in cues
+    assert ("hedge", "Probably") in cues
+    assert ("forward_looking", "Expect") in cues

@@ -8,8 +8,6 @@ Q&A pairs filled in.
 
 from __future__ import annotations
 
-import numpy as np
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LIKE_NUM, ORTH
 from spacy.tokens import Doc
 
 from calls.analyse.components import context, results
@@ -17,7 +15,7 @@ from calls.analyse.metrics import call_metrics
 from calls.analyse.nlp import lemma_lookup, pipeline
 from calls.analyse.periods import calendar_of
 from calls.ingest.metadata import company_by_name_or_ticker
-from calls.model import Call, Guidance, QAPair, Role, Sentence, Tag
+from calls.model import Call, Guidance, QAPair, Role, Sentence, Tag, Turn
 
 __all__ = ["analyse", "analyse_text", "reanalyse"]
 
@@ -59,10 +57,9 @@ def reanalyse(call: Call, changed: set[str]) -> Call:
     return _finish(call, kept_sentences, merged_tags, guidance if "guidance" in changed else call.guidance, terms)
 
 
-def _run(call: Call, analysers: set[str]) -> tuple[list[Sentence], list[Tag], list[Guidance], dict[int, set[str]]]:
-    """Run the pipeline over the call's turns (operator turns left out) with the given analysers."""
-    language = call.language if call.language in ("en", "zh") else "en"
-    nlp = pipeline(language)
+def turn_docs(call: Call) -> tuple[list[Turn], list[Doc]]:
+    """The turns the analysis reads (operator turns left out) and a tokenised Doc of each, with its context."""
+    nlp = pipeline(call.language if call.language in ("en", "zh") else "en")
     company = company_by_name_or_ticker(call.ticker or "") or company_by_name_or_ticker(call.company or "")
     calendar = calendar_of(call.fiscal_period, company, call.call_date.year if call.call_date else None)
     turns = [t for t in call.turns if t.role != Role.operator]
@@ -80,6 +77,14 @@ def _run(call: Call, analysers: set[str]) -> tuple[list[Sentence], list[Tag], li
             "company": company,
         }
         docs.append(doc)
+    return turns, docs
+
+
+def _run(call: Call, analysers: set[str]) -> tuple[list[Sentence], list[Tag], list[Guidance], dict[int, set[str]]]:
+    """Run the pipeline over the call's turns (operator turns left out) with the given analysers."""
+    language = call.language if call.language in ("en", "zh") else "en"
+    nlp = pipeline(language)
+    turns, docs = turn_docs(call)
     skipped = [COMPONENT_OF[a] for a in COMPONENT_OF if a not in analysers and COMPONENT_OF[a] != "calls_sentences"]
     sentences: list[Sentence] = []
     tags: list[Tag] = []
@@ -91,7 +96,7 @@ def _run(call: Call, analysers: set[str]) -> tuple[list[Sentence], list[Tag], li
             local = {}
             for record in found["sentences"]:
                 local[record["index"]] = len(sentences)
-                fields = {k: v for k, v in record.items() if k not in ("index", "start", "end", "text")}
+                fields = {k: v for k, v in record.items() if k not in ("index", "start", "end", "text", "folded")}
                 sentences.append(Sentence(index=len(sentences), turn=turn.index, start=turn.start + record["start"], end=turn.start + record["end"], **fields))
             for kind, category, cue, sentence, start, end in found["tags"]:
                 tags.append(Tag(kind=kind, category=category, cue=cue, turn=turn.index, sentence=local[sentence], start=turn.start + start, end=turn.start + end))
@@ -131,23 +136,20 @@ def _content_terms(doc: Doc, language: str) -> set[str]:
     """Lemmas of content words and numbers: what a question asks about, for the on-topic score."""
     if context(doc).get("section") != "qa":
         return set()
-    lemmas = doc.has_annotation("LEMMA")
-    flags = doc.to_array([IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM, IS_ALPHA, ORTH, LEMMA if lemmas else ORTH])
-    content = flags[(flags[:, 0] == 0) & (flags[:, 1] == 0) & (flags[:, 2] == 0)]
-    strings = doc.vocab.strings
-    table = None if lemmas or language == "zh" else lemma_lookup()
+    # A blank pipeline has no lemmatizer pass: lemmas are looked up only for the words kept here.
+    table = None if language == "zh" or doc.has_annotation("LEMMA") else lemma_lookup()
     terms = set()
-    # Each distinct word once: the same flags and lemma hold for every token with its text.
-    _, first = np.unique(content[:, 5], return_index=True)
-    for _, _, _, like_num, is_alpha, orth, lemma in content[first].tolist():
-        text = strings[orth]
-        if like_num and any(c.isdigit() for c in text):
+    for token in doc:
+        if token.is_punct or token.is_space or token.is_stop:
+            continue
+        text = token.text
+        if token.like_num and any(c.isdigit() for c in text):
             terms.add(text)
         elif language == "zh" and len(text) >= 2:
             terms.add(text)
-        elif language != "zh" and is_alpha and len(text) > 2:
-            word = (strings[lemma] if lemmas else table.get(text, text)) or text
-            terms.add(word.lower())
+        elif language != "zh" and token.is_alpha and len(text) > 2:
+            lemma = table.get(text, text) if table is not None else token.lemma_
+            terms.add((lemma or text).lower())
     return terms
 
 

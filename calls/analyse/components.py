@@ -14,13 +14,13 @@ from functools import lru_cache
 
 import numpy as np
 import textstat
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, SENT_START
-from spacy.pipeline import Sentencizer
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from calls.analyse.guidance import SentenceContext, TurnState, sentence_guidance
 from calls.analyse.lexicons import (
+    fold,
     guidance_rules,
     hedge_lexicon,
     non_answer_lexicon,
@@ -59,57 +59,26 @@ def context(doc: Doc) -> dict:
     return doc.user_data.get("calls", {})
 
 
-@Language.factory("calls_sentence_starts", default_config={"punct_chars": None})
-def make_sentence_starts(nlp: Language, name: str, punct_chars: list[str] | None) -> "SentenceStarts":
-    """Sentence boundaries: spaCy's sentencizer rule, and a paragraph break also ends a sentence.
-
-    `punct_chars` are the sentence-final marks (spaCy's sentencizer defaults
-    when None). On a Doc that already has boundaries (a trained parser), only
-    the paragraph breaks are added.
-    """
-    return SentenceStarts(nlp, punct_chars or sorted(Sentencizer.default_punct_chars))
+@Language.factory("calls_paragraphs")
+def make_paragraphs(nlp: Language, name: str) -> "ParagraphBreaks":
+    """A sentence also ends at a paragraph break (a transcript's paragraph may lack its full stop)."""
+    return ParagraphBreaks()
 
 
-class SentenceStarts:
-    def __init__(self, nlp: Language, punct_chars: list[str]) -> None:
-        self.punct = frozenset(nlp.vocab.strings.add(c) for c in punct_chars)
-
+class ParagraphBreaks:
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
+        text = doc_text(doc)
+        if "\n" not in text:
             return doc
-        # Arrays of token ids and flags, so no Token object is built per token.
-        tokens = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX])
-        starts = self._paragraph_starts(doc_text(doc), tokens)
-        if doc.has_annotation("SENT_START"):
-            for index in np.flatnonzero(starts):
-                doc[int(index)].is_sent_start = True
-            return doc
-        self._sentencizer_starts(tokens, starts)
-        doc.from_array([SENT_START], np.where(starts, 1, -1).astype("uint64").reshape(-1, 1))
-        return doc
-
-    def _sentencizer_starts(self, tokens: np.ndarray, starts: np.ndarray) -> None:
-        """spaCy's Sentencizer.predict, on arrays: a sentence starts at each word (neither punctuation
-        nor a final mark) with a final mark between it and the word before."""
-        final = np.isin(tokens[:, 0], list(self.punct))
-        words = np.flatnonzero((tokens[:, 1] == 0) & ~final)
-        finals_before = np.concatenate(([0], np.cumsum(final)))  # finals_before[i]: final marks in tokens[:i]
-        previous = np.concatenate(([-1], words[:-1]))
-        starts[words[finals_before[words] > finals_before[previous + 1]]] = True
-        starts[0] = True
-
-    @staticmethod
-    def _paragraph_starts(text: str, tokens: np.ndarray) -> np.ndarray:
-        """The token after each line break starts a sentence (a paragraph may lack its full stop)."""
-        starts = np.zeros(len(tokens), dtype=bool)
-        offsets = tokens[:, 3]
+        # Token start offsets as an array: find the token after each line break without walking every token.
+        starts = doc.to_array([IDX])
         position = text.find("\n")
         while position >= 0:
-            index = int(np.searchsorted(offsets, position, side="right"))  # first token starting after the break
-            if index < len(tokens) and tokens[index - 1, 2]:
-                starts[index] = True
+            index = int(np.searchsorted(starts, position, side="right"))  # first token starting after the break
+            if index < len(doc) and doc[index - 1].is_space:
+                doc[index].is_sent_start = True
             position = text.find("\n", position + 1)
-        return starts
+        return doc
 
 
 @Language.factory("calls_sentences", default_config={"language": "en"})
@@ -144,6 +113,7 @@ class SentenceCounts:
                 "start": sent.start_char,
                 "end": sent.end_char,
                 "text": text,
+                "folded": fold(text),  # what the lexicon components scan
                 "words": int(is_word[sent.start: sent.end].sum()),
                 "characters": len(_CJK.findall(text)),
                 "numbers": len(numbers),
@@ -170,9 +140,10 @@ def _syllables(word: str) -> int:
 
 
 def _tag(kind: str, category: str, match: re.Match[str], record: dict) -> tuple:
-    """A tag record for a cue matched in a sentence's text: offsets made relative to the turn."""
+    """A tag record for a cue matched in a sentence's (folded) text: the cue as written, offsets relative to the turn."""
     start = record["start"]
-    return (kind, category, match.group(0), record["index"], start + match.start(), start + match.end())
+    cue = record["text"][match.start(): match.end()]
+    return (kind, category, cue, record["index"], start + match.start(), start + match.end())
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
@@ -209,7 +180,8 @@ class Tone:
         if lexicon is not self._lexicon:
             self._lexicon = lexicon
             self._patterns = tuple(
-                phrase_pattern(words) for words in (lexicon.positive, lexicon.negative, lexicon.uncertainty, lexicon.negators)
+                phrase_pattern(words, folded=True)
+                for words in (lexicon.positive, lexicon.negative, lexicon.uncertainty, lexicon.negators)
             )
         return self._patterns
 
@@ -217,7 +189,7 @@ class Tone:
         positive, negative, uncertainty, negators = self.patterns()
         reach = 4 if self.language == "zh" else 24  # characters before a word that may negate it
         for record in results(doc)["sentences"]:
-            text = record["text"]
+            text = record["folded"]
             pos = neg = 0
             for m in positive.finditer(text):
                 if negators.search(text[max(0, m.start() - reach): m.start()]):
@@ -245,20 +217,20 @@ _NUMBER_AHEAD = re.compile(
 class Hedges:
     def __init__(self, language: str) -> None:
         lexicon = hedge_lexicon()[language]
-        self.masked = phrase_pattern(lexicon.get("masked", []))
+        self.masked = phrase_pattern(lexicon.get("masked", []), folded=True)
         # Expectations and guidance about the past ("better than expected") are not forward-looking.
-        self.past = phrase_pattern(guidance_rules().cues[f"not_forward_{language}"])
+        self.past = phrase_pattern(guidance_rules().cues[f"not_forward_{language}"], folded=True)
         self.plain = [
-            (kind, category, phrase_pattern(lexicon[category]))
+            (kind, category, phrase_pattern(lexicon[category], folded=True))
             for kind, category in (("hedge", "epistemic"), ("hedge", "conditional"), ("forward_looking", "forward_looking"))
         ]
-        self.before_number = phrase_pattern(lexicon.get("approximator_before_number", []))
-        self.after_number = phrase_pattern(lexicon.get("approximator_after_number", []))
+        self.before_number = phrase_pattern(lexicon.get("approximator_before_number", []), folded=True)
+        self.after_number = phrase_pattern(lexicon.get("approximator_after_number", []), folded=True)
 
     def __call__(self, doc: Doc) -> Doc:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
-            text = _blank(self.masked, record["text"])
+            text = _blank(self.masked, record["folded"])
             for kind, category, pattern in self.plain:
                 searched = _blank(self.past, text) if kind == "forward_looking" else text
                 tags.extend(_tag(kind, category, m, record) for m in pattern.finditer(searched))
@@ -287,13 +259,13 @@ class Themes:
                 ids = self.themes_of.setdefault(term.lower(), [])
                 if theme.id not in ids:
                     ids.append(theme.id)
-        self.pattern = phrase_pattern(list(self.themes_of))
+        self.pattern = phrase_pattern(list(self.themes_of), folded=True)
 
     def __call__(self, doc: Doc) -> Doc:
         tags = results(doc)["tags"]
         for record in results(doc)["sentences"]:
-            for m in self.pattern.finditer(record["text"]):
-                tags.extend(_tag("theme", theme_id, m, record) for theme_id in self.themes_of[m.group(0).lower()])
+            for m in self.pattern.finditer(record["folded"]):
+                tags.extend(_tag("theme", theme_id, m, record) for theme_id in self.themes_of[m.group(0)])
         return doc
 
 

@@ -71,12 +71,23 @@ class ToneLexicon(_Frozen):
     negators: list[str]
 
 
-def phrase_pattern(words: list[str]) -> re.Pattern[str]:
+def fold(text: str) -> str:
+    """`text` in lower case with every character where it was, for `phrase_pattern(..., folded=True)`."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters lower-case to two ("İ"); those stay as they are so offsets hold.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def phrase_pattern(words: list[str], folded: bool = False) -> re.Pattern[str]:
     """One case-insensitive pattern for a list of phrases; Latin phrases match as whole words.
 
     The same rule serves both languages: Chinese has no word boundaries, so only
     Latin letters and digits at a phrase's ends need one. The phrases are folded
     into a prefix tree, so a long lexicon costs about as much as a short one.
+    With `folded`, the pattern is for text already passed through `fold`: a
+    case-sensitive scan is over twice as fast as a case-insensitive one.
     """
     phrases = {w.lower() for w in words if w}
     if not phrases:
@@ -88,7 +99,7 @@ def phrase_pattern(words: list[str]) -> re.Pattern[str]:
         parts.append(r"(?<![A-Za-z0-9])" + _trie_regex(_trie(latin), boundary_checked=True))
     if phrases - latin:
         parts.append(_trie_regex(_trie(phrases - latin)))
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{p})" for p in parts), 0 if folded else re.IGNORECASE)
 
 
 _END = ""  # trie key that marks the end of a phrase

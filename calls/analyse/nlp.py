@@ -1,7 +1,8 @@
 """The spaCy pipelines: built once per process and language.
 
-`spacy.blank("en")`, or `spacy.blank("zh")` with the jieba segmenter; then the
-project's components, sentence boundaries first. Lemmas (only the Q&A
+`spacy.blank("en")` with spaCy's sentencizer, or `spacy.blank("zh")` with the
+jieba segmenter and the sentencizer on Chinese marks; then the project's
+components. Lemmas (only the Q&A
 on-topic score uses them) come from spacy-lookups-data's table, looked up once
 per distinct word rather than by a lemmatizer pass over every token. Set `CALLS_SPACY_MODEL` (e.g. `en_core_web_sm`) to start
 English from an installed trained pipeline instead; the results the tests
@@ -50,11 +51,13 @@ def pipeline(language: str) -> Language:
     if language == "zh":
         _jieba_quiet()
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.add_pipe("calls_sentence_starts", config={"punct_chars": ZH_SENTENCE_ENDS})
+        nlp.add_pipe("sentencizer", config={"punct_chars": ZH_SENTENCE_ENDS})
     else:
         trained = os.environ.get("CALLS_SPACY_MODEL")
         nlp = spacy.load(trained, exclude=["ner"]) if trained else spacy.blank("en")
-        nlp.add_pipe("calls_sentence_starts")
+        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer")
+    nlp.add_pipe("calls_paragraphs", after="sentencizer" if "sentencizer" in nlp.pipe_names else None)
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"language": language})
     nlp.initialize()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from calls.rules import firms, format_rules, nickname_groups
 
@@ -33,6 +33,11 @@ def _not_names() -> frozenset[str]:
     return frozenset(w.casefold() for w in format_rules().not_names["words"])
 
 
+# Name functions are pure and a call repeats a few speaker labels hundreds of times: each label is worked out once.
+_NAMES_CACHED = 65536
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
 def split_bracketed(name: str) -> tuple[str, str | None]:
     """`马克·莫德勒 (Mark Moerdler)` -> (`马克·莫德勒`, `Mark Moerdler`); other names unchanged."""
     match = _BRACKETED.search(name)
@@ -41,6 +46,7 @@ def split_bracketed(name: str) -> tuple[str, str | None]:
     return name[: match.start()].strip(), match.group("inner").strip()
 
 
+@lru_cache(maxsize=_NAMES_CACHED)
 def clean_name(raw: str) -> str:
     """The display form of a name: spaces collapsed, joined CamelCase split, capitals title-cased."""
     name = " ".join(raw.replace("\u3000", " ").split()).strip(" ,，:：-–—")
@@ -58,6 +64,7 @@ def _title_case(token: str) -> str:
     return "-".join(part[:1] + part[1:].lower() for part in token.split("-"))
 
 
+@lru_cache(maxsize=_NAMES_CACHED)
 def name_strength(raw: str) -> NameStrength:
     """Whether `raw` (a speaker label or list entry) looks like a person's name."""
     name, bracketed = split_bracketed(raw)
@@ -86,11 +93,13 @@ def name_strength(raw: str) -> NameStrength:
     return NameStrength.weak
 
 
+@lru_cache(maxsize=_NAMES_CACHED)
 def name_key(name: str) -> str:
     """Compare key: case-folded, without spaces, dots, hyphens or name separators."""
     return re.sub(r"[\s.\-·•・‧'’]", "", clean_name(name)).casefold()
 
 
+@lru_cache(maxsize=_NAMES_CACHED)
 def _given_and_family(name: str) -> tuple[str, str] | None:
     name = clean_name(split_bracketed(name)[0])
     if not name.isascii():
