@@ -96,6 +96,5 @@ def ingest(
 
 def _write(db: Path, calls: list[Call], summary: IngestSummary) -> None:
     with Store(db, wait=600.0) as store:
-        for call in calls:
-            result = store.save(call)
+        for result in store.save_many(calls):
             getattr(summary, result.status).append(result.call_id)

@@ -28,7 +28,7 @@ from calls.batch import IngestSummary
 from calls.dataset import discard, finish, staging_for, write_parts
 from calls.ingest import DEFAULT_MAX_BYTES, expand_paths
 from calls.pipeline import FileError, Overrides, parse_paths
-from calls.store import Store, StoredKey, key_of, place
+from calls.store import Placement, Store, StoredKey
 
 SCHEDULER_ENV = "CALLS_SCHEDULER"
 PLAN_FILES_PER_TASK = 64
@@ -84,20 +84,20 @@ def write_files(
         )
     batch = BatchResult()
     lexicon = lexicon_fingerprint()
+    kept = []
+    for path, ids in files:
+        result = parse_paths([Path(path)], Overrides(**overrides), max_bytes=max_bytes)
+        if result.errors:
+            batch.errors.extend(result.errors)
+            continue
+        if len(result.calls) != len(ids):
+            batch.errors.append(FileError(path=path, reason="the file changed while it was being ingested"))
+            continue
+        kept.extend(call.model_copy(update={"id": call_id}) for call, call_id in zip(result.calls, ids) if call_id is not None)
     with Store(":memory:") as store:
-        for path, ids in files:
-            result = parse_paths([Path(path)], Overrides(**overrides), max_bytes=max_bytes)
-            if result.errors:
-                batch.errors.extend(result.errors)
-                continue
-            if len(result.calls) != len(ids):
-                batch.errors.append(FileError(path=path, reason="the file changed while it was being ingested"))
-                continue
-            for call, call_id in zip(result.calls, ids):
-                if call_id is not None:
-                    store.write(call.model_copy(update={"id": call_id}), lexicon)
-                    batch.written.append(call_id)
+        store.write_many(kept, lexicon)
         write_parts(store.con, Path(staging), part)
+    batch.written = [call.id for call in kept]
     return batch
 
 
@@ -119,23 +119,16 @@ def _connect(scheduler: str, timeout: float):
 
 def _decide(plans: list[FilePlan], lexicon: str, summary: IngestSummary) -> list[list[str | None]]:
     """The id of each call of each file (None: a duplicate left out), in file order, as the store would place them."""
-    placed: dict[str, list[StoredKey]] = {}
-    owner: dict[str, tuple[int, int]] = {}  # final id -> (file, call) that holds it
+    placement = Placement(lambda call_id: [])  # a fresh dataset: nothing stored before
+    positions = [(f, c) for f, plan in enumerate(plans) for c in range(len(plan.keys))]
+    for position, (f, c) in enumerate(positions):
+        call_id, content_hash, source_path, url = plans[f].keys[c]
+        final, status = placement.add(position, StoredKey(call_id, content_hash, lexicon, source_path, url))
+        getattr(summary, status).append(final)
     decided: list[list[str | None]] = [[None] * len(plan.keys) for plan in plans]
-    for f, plan in enumerate(plans):
-        for c, (call_id, content_hash, source_path, url) in enumerate(plan.keys):
-            key = StoredKey(call_id, content_hash, lexicon, source_path, url)
-            final, status = place(key, placed.setdefault(call_id, []))
-            getattr(summary, status).append(final)
-            if status == "unchanged":
-                continue
-            if final in owner:  # the same source with another text: the later one wins, as in the store
-                earlier_file, earlier_call = owner[final]
-                decided[earlier_file][earlier_call] = None
-                placed[call_id] = [k for k in placed[call_id] if k.id != final]
-            owner[final] = (f, c)
-            decided[f][c] = final
-            placed[call_id].append(StoredKey(final, content_hash, lexicon, source_path, url))
+    for final, position in placement.kept.items():
+        f, c = positions[position]
+        decided[f][c] = final
     return decided
 
 

@@ -13,7 +13,8 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -113,6 +114,31 @@ def place(call: StoredKey, stored: list[StoredKey]) -> tuple[str, str]:
     return f"{call.id}-{number}", "ingested"
 
 
+class Placement:
+    """Places a run of calls one after another, each as if the ones before it were already written.
+
+    `stored(call_id)` gives the keys already stored for a call id and its
+    `-2`, `-3`… variants. A later call placed under the same id as an earlier
+    one in the run (the same source with another text) replaces it: only the
+    last holder of each id is in `kept`.
+    """
+
+    def __init__(self, stored: Callable[[str], list[StoredKey]]) -> None:
+        self.stored = stored
+        self.placed: dict[str, list[StoredKey]] = {}  # by the incoming id: keys placed in this run
+        self.kept: dict[str, int] = {}  # final id -> position in the run of the call that holds it
+
+    def add(self, position: int, key: StoredKey) -> tuple[str, str]:
+        """The final id and status of the call at `position` in the run."""
+        run = self.placed.setdefault(key.id, [])
+        taken_here = {k.id for k in run}
+        final, status = place(key, [r for r in self.stored(key.id) if r.id not in taken_here] + run)
+        if status != "unchanged":
+            self.placed[key.id] = [k for k in run if k.id != final] + [replace(key, id=final)]
+            self.kept[final] = position
+        return final, status
+
+
 def default_path() -> Path:
     """`$CALLS_DB`, else `calls.duckdb` in the working directory."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
@@ -187,48 +213,70 @@ class Store:
 
     def save(self, call: Call) -> SaveResult:
         """Write one call in one transaction: unchanged if already stored, replaced if its source changed."""
+        return self.save_many([call])[0]
+
+    def save_many(self, calls: list[Call]) -> list[SaveResult]:
+        """Write a run of calls in one transaction, each placed as `save` would place it one after another."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         lexicon = lexicon_fingerprint()
-        call_id, status = self._place(call, lexicon)
-        if status != "unchanged":
-            self.write(call.model_copy(update={"id": call_id}), lexicon)
-        return SaveResult(call_id, status)
+        placement = Placement(self._stored_keys)
+        results = [SaveResult(*placement.add(i, key_of(call, lexicon))) for i, call in enumerate(calls)]
+        kept = [calls[i].model_copy(update={"id": final}) for final, i in sorted(placement.kept.items(), key=lambda item: item[1])]
+        self.write_many(kept, lexicon)
+        return results
 
     def write(self, call: Call, lexicon: str) -> None:
         """Write a call under its own id in one transaction, replacing whatever had that id."""
+        self.write_many([call], lexicon)
+
+    def write_many(self, calls: list[Call], lexicon: str) -> None:
+        """Write calls under their own ids in one transaction (one insert per table), replacing whatever had those ids."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        call_id = call.id
-        rows = _rows(call)
+        if not calls:
+            return
+        ids = [call.id for call in calls]
+        tables: dict[str, list[dict]] = {"calls": [], **{table: [] for table in CHILD_TABLES}}
+        for call in calls:
+            tables["calls"].append(dict(zip(self._call_columns(), _call_row(call, lexicon), strict=True)))
+            for table, rows in _rows(call).items():
+                tables[table].extend(rows)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM calls WHERE id = ?", [call_id])
-            for table in CHILD_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE call_id = ?", [call_id])
-            self.con.execute(
-                "INSERT INTO calls VALUES (" + ", ".join("?" * 24) + ")",
-                _call_row(call, lexicon),
-            )
-            for table, table_rows in rows.items():
-                if table_rows:
-                    self.con.register("incoming_rows", pa.Table.from_pylist(table_rows))
+            if self.con.execute("SELECT 1 FROM calls WHERE list_contains(?, id) LIMIT 1", [ids]).fetchone():
+                for table in CHILD_TABLES:
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, call_id)", [ids])
+                self.con.execute("DELETE FROM calls WHERE list_contains(?, id)", [ids])
+            for table, rows in tables.items():
+                if rows:
+                    self.con.register("incoming_rows", pa.Table.from_pylist(rows))
                     try:
-                        self.con.execute(f"INSERT INTO {table} SELECT * FROM incoming_rows")
+                        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
                     finally:
                         self.con.unregister("incoming_rows")
             self.con.execute("COMMIT")
         except Exception as error:
             rollback(self.con)
-            raise StoreError(f"{self.path}: could not write {call_id}: {_one_line(error)}") from None
+            which = ids[0] if len(ids) == 1 else f"{len(ids)} calls ({ids[0]}…)"
+            raise StoreError(f"{self.path}: could not write {which}: {_one_line(error)}") from None
 
-    def _place(self, call: Call, lexicon: str) -> tuple[str, str]:
-        """The id to store a call under and whether that is new, a replacement or already there."""
+    def _call_columns(self) -> list[str]:
+        if not hasattr(self, "_columns"):
+            self._columns = [
+                r[0] for r in self.con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = 'calls' ORDER BY ordinal_position"
+                ).fetchall()
+            ]
+        return self._columns
+
+    def _stored_keys(self, call_id: str) -> list[StoredKey]:
+        """The stored calls under `call_id` or one of its `-2`, `-3`… variants."""
         rows = self.con.execute(
             "SELECT id, content_hash, lexicon, source_path, url FROM calls WHERE id = ? OR id LIKE ? ORDER BY id",
-            [call.id, call.id + "-%"],
+            [call_id, call_id + "-%"],
         ).fetchall()
-        return place(key_of(call, lexicon), [StoredKey(*row) for row in rows])
+        return [StoredKey(*row) for row in rows]
 
     def analysed_with(self, call_id: str) -> dict[str, str]:
         """The hash of each analyser's data when the call was analysed (empty when unknown)."""
