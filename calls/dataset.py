@@ -172,7 +172,8 @@ def attach(store: Store, directory: Path) -> AttachSummary:
     }
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE TEMP TABLE incoming AS SELECT {', '.join(columns['calls'])} FROM {table_source(directory, 'calls')}")
+        # Only the keys are held; the rows stream from the files into the tables below.
+        con.execute(f"CREATE TEMP TABLE incoming AS SELECT id, content_hash, lexicon FROM {table_source(directory, 'calls')}")
         duplicated = con.execute("SELECT id FROM incoming GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
         if duplicated:
             raise DatasetError(f"{directory}: call {duplicated[0]} appears twice in the dataset")
@@ -188,12 +189,11 @@ def attach(store: Store, directory: Path) -> AttachSummary:
         for table in CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT id FROM incoming)")
         con.execute("DELETE FROM calls WHERE id IN (SELECT id FROM incoming)")
-        con.execute("INSERT INTO calls SELECT * FROM incoming")
-        for table in CHILD_TABLES:
+        for table in TABLES:
             if (Path(directory) / table).is_dir():
                 con.execute(
                     f"INSERT INTO {table} SELECT {', '.join(columns[table])} FROM {table_source(directory, table)}"
-                    " WHERE call_id IN (SELECT id FROM incoming)"
+                    f" WHERE {'id' if table == 'calls' else 'call_id'} IN (SELECT id FROM incoming)"
                 )
         added = con.execute("SELECT count(*) FROM incoming").fetchone()[0] - replaced
         con.execute("DROP TABLE incoming")

@@ -26,7 +26,7 @@ from corpus import generate  # noqa: E402
 @pytest.fixture(scope="module")
 def scheduler():
     """The address of a real two-process Dask cluster on this machine."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local:
         yield local.scheduler_address
 
 
