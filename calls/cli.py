@@ -79,6 +79,16 @@ def metadata_options(command):
     return command
 
 
+def dataset_options(help_text: str):
+    """`--dataset DIR` (described by `help_text`) and `--overwrite` (shared by ingest and export)."""
+
+    def add(command):
+        command = click.option("--overwrite", is_flag=True, help="With --dataset: replace a dataset already in that folder.")(command)
+        return click.option("--dataset", type=click.Path(file_okay=False, path_type=Path), help=help_text)(command)
+
+    return add
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of Call objects.")
@@ -204,12 +214,7 @@ def _overrides(company: str | None, ticker: str | None, period: str | None, call
     envvar="CALLS_SCHEDULER",
     help="Run on this Dask cluster (tcp://HOST:PORT, or set CALLS_SCHEDULER) and write a Parquet dataset (--dataset).",
 )
-@click.option(
-    "--dataset",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="With --scheduler: the dataset folder to write (on a filesystem every worker can write).",
-)
-@click.option("--overwrite", is_flag=True, help="With --dataset: replace a dataset already in that folder.")
+@dataset_options("With --scheduler: the dataset folder to write (on a filesystem every worker can write).")
 def ingest(
     paths: tuple[Path, ...], db: Path, jobs: int | None, company: str | None, ticker: str | None, period: str | None,
     call_date: date | None, language: str | None, max_size: int, progress: bool | None, scheduler: str | None,
@@ -418,12 +423,7 @@ def _amount(value: float) -> str:
 @click.option("--from", "period_from", help="From this fiscal period, e.g. 'FY2025 Q3'.")
 @click.option("--to", "period_to", help="Up to this fiscal period.")
 @click.option("--language", type=click.Choice(["en", "zh"]), help="Only calls in this language.")
-@click.option(
-    "--dataset",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Instead of one table: every table as a Parquet dataset in this folder, partitioned by ticker and year.",
-)
-@click.option("--overwrite", is_flag=True, help="With --dataset: replace a dataset already in that folder.")
+@dataset_options("Instead of one table: every table as a Parquet dataset in this folder, partitioned by ticker and year.")
 def export(
     table: str | None, fmt: str, output: Path | None, db: Path, ticker: str | None, period_from: str | None, period_to: str | None,
     language: str | None, dataset: Path | None, overwrite: bool,
