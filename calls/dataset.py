@@ -129,9 +129,9 @@ def export_dataset(store: Store, target: Path, overwrite: bool = False) -> dict[
         raise
 
 
-def table_source(directory: Path, table: str) -> str:
-    """SQL for the rows of one table of a dataset, with `ticker` and `year` read from the folder names."""
-    pattern = (Path(directory) / table / "**" / "*.parquet").as_posix().replace("'", "''")
+def table_source(directory: Path, table: str, ticker_folder: str = "*") -> str:
+    """SQL for the rows of one table of a dataset (of one `ticker=` folder), with `ticker` and `year` read from the folder names."""
+    pattern = (Path(directory) / table / ticker_folder / "**" / "*.parquet").as_posix().replace("'", "''")
     return f"read_parquet('{pattern}', hive_partitioning = true, hive_types = {_HIVE_TYPES})"
 
 
@@ -159,24 +159,35 @@ def read_manifest(directory: Path) -> dict:
 
 
 def attach(store: Store, directory: Path) -> AttachSummary:
-    """Copy a dataset's calls into the store in one transaction.
+    """Copy a dataset's calls into the store, one company (`ticker=` folder) per transaction.
 
     A call whose id is already stored with the same text and lexicon is left
-    as it is; with another text it is replaced by the dataset's.
+    as it is; with another text it is replaced by the dataset's. Each call is
+    written whole or not at all; after a failure, attaching again goes on
+    where it stopped. A company at a time keeps memory flat on large datasets.
     """
     read_manifest(directory)
     con = store.con
+    duplicated = con.execute(f"SELECT id FROM {table_source(directory, 'calls')} GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
+    if duplicated:
+        raise DatasetError(f"{directory}: call {duplicated[0]} appears twice in the dataset")
     columns = {
         table: [r[0] for r in con.execute(f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position").fetchall()]
         for table in TABLES
     }
+    added = replaced = unchanged = 0
+    for folder in sorted(p.name for p in (Path(directory) / "calls").glob("ticker=*")):
+        counts = _attach_company(con, Path(directory), folder, columns)
+        added, replaced, unchanged = added + counts[0], replaced + counts[1], unchanged + counts[2]
+    return AttachSummary(added=added, replaced=replaced, unchanged=unchanged)
+
+
+def _attach_company(con: duckdb.DuckDBPyConnection, directory: Path, folder: str, columns: dict[str, list[str]]) -> tuple[int, int, int]:
+    """Attach the calls under one `ticker=` folder in one transaction: (added, replaced, unchanged)."""
     con.execute("BEGIN TRANSACTION")
     try:
         # Only the keys are held; the rows stream from the files into the tables below.
-        con.execute(f"CREATE TEMP TABLE incoming AS SELECT id, content_hash, lexicon FROM {table_source(directory, 'calls')}")
-        duplicated = con.execute("SELECT id FROM incoming GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
-        if duplicated:
-            raise DatasetError(f"{directory}: call {duplicated[0]} appears twice in the dataset")
+        con.execute(f"CREATE TEMP TABLE incoming AS SELECT id, content_hash, lexicon FROM {table_source(directory, 'calls', folder)}")
         unchanged, replaced = con.execute(
             "SELECT count(*) FILTER (WHERE s.content_hash = i.content_hash AND s.lexicon IS NOT DISTINCT FROM i.lexicon),"
             " count(*) FILTER (WHERE s.content_hash <> i.content_hash OR s.lexicon IS DISTINCT FROM i.lexicon)"
@@ -190,18 +201,15 @@ def attach(store: Store, directory: Path) -> AttachSummary:
             con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT id FROM incoming)")
         con.execute("DELETE FROM calls WHERE id IN (SELECT id FROM incoming)")
         for table in TABLES:
-            if (Path(directory) / table).is_dir():
+            if (directory / table / folder).is_dir():
                 con.execute(
-                    f"INSERT INTO {table} SELECT {', '.join(columns[table])} FROM {table_source(directory, table)}"
+                    f"INSERT INTO {table} SELECT {', '.join(columns[table])} FROM {table_source(directory, table, folder)}"
                     f" WHERE {'id' if table == 'calls' else 'call_id'} IN (SELECT id FROM incoming)"
                 )
         added = con.execute("SELECT count(*) FROM incoming").fetchone()[0] - replaced
         con.execute("DROP TABLE incoming")
         con.execute("COMMIT")
-    except DatasetError:
-        rollback(con)
-        raise
     except duckdb.Error as error:
         rollback(con)
-        raise StoreError(f"{store.path}: could not attach {directory}: {' '.join(str(error).split())[:300]}") from None
-    return AttachSummary(added=added, replaced=replaced, unchanged=unchanged)
+        raise StoreError(f"could not attach {directory / 'calls' / folder}: {' '.join(str(error).split())[:300]}") from None
+    return added, replaced, unchanged
