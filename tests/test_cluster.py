@@ -16,7 +16,7 @@ from calls.batch import ingest
 from calls.cli import main
 from calls.cluster import ClusterError, ingest_on_cluster
 from calls.dataset import MANIFEST, TABLES, DatasetError, attach, export_dataset, table_source
-from calls.store import Store
+from calls.store import Store, StoreError
 from tests.conftest import ROOT, SEED_FEED, TRANSCRIPTS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -124,6 +124,22 @@ def test_attach_replaces_a_call_stored_with_another_text(cluster_run, corpus: Pa
         assert "Good afternoon" in store.get("NWSC-FY2026Q2").text
         assert store.counts()["calls"] == summary.added + summary.replaced
     assert summary.replaced == 1
+
+
+def test_a_damaged_part_stops_attach_at_that_company_and_leaves_whole_calls(cluster_run, tmp_path: Path) -> None:
+    _, remote = cluster_run
+    dataset = tmp_path / "dataset"
+    shutil.copytree(remote / "dataset", dataset)
+    [damaged] = list((dataset / "turns" / "ticker=NWSC").rglob("*.parquet"))[:1]
+    damaged.write_bytes(b"not parquet")
+    with Store(tmp_path / "app.duckdb") as store:
+        with pytest.raises(StoreError, match="could not attach .*ticker=NWSC"):
+            attach(store, dataset)
+        tickers = [t for (t,) in store.con.execute("SELECT DISTINCT ticker FROM calls ORDER BY ticker").fetchall()]
+        assert tickers and all(t < "NWSC" for t in tickers), tickers
+        for call_id in store.ids():
+            (turns,) = store.con.execute("SELECT count(*) FROM turns WHERE call_id = ?", [call_id]).fetchone()
+            assert turns == len(store.get(call_id).turns), call_id
 
 
 def test_cli_ingest_on_scheduler_then_attach(scheduler: str, tmp_path: Path) -> None:
