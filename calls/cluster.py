@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from calls import __version__
 from calls.analyse.lexicons import analyser_fingerprints, lexicon_fingerprint
 from calls.batch import IngestSummary
-from calls.dataset import discard, finish, staging_for, write_parts
+from calls.dataset import discard, finish, remove_part, staging_for, write_parts
 from calls.ingest import DEFAULT_MAX_BYTES, expand_paths
 from calls.pipeline import FileError, Overrides, parse_paths
 from calls.store import Placement, Store, StoredKey
@@ -166,18 +166,19 @@ def ingest_on_cluster(
         work = [(plan.path, ids) for plan, ids in zip(plans, decided) if plan.error is None and any(i is not None for i in ids)]
         batches = _batches(work, WRITE_FILES_PER_TASK)
         futures = {
-            client.submit(write_files, batch, options, max_bytes, str(staging), part, _environment(), pure=False, retries=1): batch
+            client.submit(write_files, batch, options, max_bytes, str(staging), part, _environment(), pure=False, retries=1): (part, batch)
             for part, batch in enumerate(batches)
         }
         done_files = 0
         written: set[str] = set()
         for future in as_completed(futures):
-            batch = futures[future]
+            part, batch = futures[future]
             try:
                 result: BatchResult = future.result()
             except ClusterError:
                 raise
             except Exception as error:  # a worker lost or a task crashed: its files are reported, the rest go on
+                remove_part(staging, part)  # whatever it wrote before it failed
                 result = BatchResult(errors=[FileError(path=path, reason=f"failed on the cluster ({type(error).__name__}: {error})") for path, _ in batch])
             summary.failed.extend(result.errors)
             written.update(result.written)

@@ -70,6 +70,12 @@ def write_parts(con: duckdb.DuckDBPyConnection, directory: Path, part: int) -> N
         )
 
 
+def remove_part(directory: Path, part: int) -> None:
+    """Delete every file of one part (a task that failed after writing some of its tables)."""
+    for path in Path(directory).rglob(f"part-{part:06d}-*.parquet"):
+        path.unlink()
+
+
 def staging_for(target: Path, overwrite: bool) -> Path:
     """A fresh, empty staging folder beside `target`; refuses a target that holds something else."""
     target = Path(target)

@@ -15,7 +15,7 @@ from calls import cluster
 from calls.batch import ingest
 from calls.cli import main
 from calls.cluster import ClusterError, ingest_on_cluster
-from calls.dataset import MANIFEST, TABLES, DatasetError, attach, export_dataset, table_source
+from calls.dataset import MANIFEST, TABLES, DatasetError, attach, export_dataset, remove_part, table_source
 from calls.store import Store, StoreError
 from tests.conftest import ROOT, SEED_FEED, TRANSCRIPTS
 
@@ -187,6 +187,17 @@ def test_workers_with_other_lexicons_are_refused(scheduler: str, tmp_path: Path,
     with pytest.raises(ClusterError, match="another calls version or other lexicons"):
         ingest_on_cluster([TRANSCRIPTS / "meta_q4_2025.txt"], tmp_path / "ds", scheduler)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_part_is_removed_and_the_others_stay(cluster_run, tmp_path: Path) -> None:
+    _, remote = cluster_run
+    dataset = tmp_path / "dataset"
+    shutil.copytree(remote / "dataset", dataset)
+    before = {p.relative_to(dataset) for p in dataset.rglob("*.parquet")}
+    remove_part(dataset, 3)
+    after = {p.relative_to(dataset) for p in dataset.rglob("*.parquet")}
+    assert before - after == {p for p in before if p.name.startswith("part-000003-")}
+    assert before - after and after
 
 
 def test_dataset_target_that_is_not_a_dataset_is_left_alone(tmp_path: Path) -> None:
