@@ -158,13 +158,17 @@ def sentence_guidance(text: str, context: SentenceContext, state: TurnState) -> 
     """Guidance records of one management sentence; updates the turn's outlook state."""
     language = context.language
     patterns = _patterns(language)
-    periods = period_mentions(text, language, context.calendar) if context.calendar else []
-    basis_here = _basis(text, patterns)
-    if patterns.outlook_intro.search(text) and periods:
-        state.period, state.basis = periods[-1].period, basis_here
     # "better than expected" and "our guidance range" speak of the past: blank them before looking for forecasts.
     looking = patterns.not_forward.sub(lambda m: " " * len(m.group(0)), text)
-    if not patterns.forward.search(looking):
+    forward = patterns.forward.search(looking)
+    introduces_outlook = patterns.outlook_intro.search(text)
+    if not forward and not introduces_outlook:
+        return []  # most sentences: periods and basis are only read past this point
+    periods = period_mentions(text, language, context.calendar) if context.calendar else []
+    basis_here = _basis(text, patterns)
+    if introduces_outlook and periods:
+        state.period, state.basis = periods[-1].period, basis_here
+    if not forward:
         return []
     mentions = _metric_mentions(text, patterns)
     segments = _longest_first([(m.start(), m.end(), name) for name, pattern in _segment_pattern(context.company) for m in pattern.finditer(text)])
