@@ -341,10 +341,11 @@ def _export_dataset(db: Path, dataset: Path, overwrite: bool) -> None:
 def attach(dataset: Path, db: Path) -> None:
     """Load a Parquet dataset (from `calls ingest --scheduler` or `calls export --dataset`) into the database.
 
-    The dataset's rows are copied in one transaction, so the app, exports and
-    `calls reanalyse` work on them as on any ingested call. A call already
-    stored with the same text is left as it is; with another text it is
-    replaced by the dataset's.
+    The dataset's rows are copied one company (ticker folder) per transaction,
+    so the app, exports and `calls reanalyse` work on them as on any ingested
+    call. A call already stored with the same text is left as it is; with
+    another text it is replaced by the dataset's. After a failure, attaching
+    again goes on where it stopped.
 
     \b
     Examples:

@@ -5,7 +5,7 @@ Two passes, so the ids are exactly those a local `calls ingest` gives:
    each call's id, text hash and source; this process then decides, in file
    order, which id every call gets (a second call for the same company and
    period becomes `-2`, the same text twice is kept once) with the store's
-   own rule (`calls.store.place`);
+   own rule (`calls.store.Placement`);
 2. write: workers parse and analyse batches of files, write each batch into
    an in-memory store under the decided ids, and copy it into the dataset as
    one part (`calls.dataset.write_parts`).
@@ -28,9 +28,8 @@ from calls.batch import IngestSummary
 from calls.dataset import discard, finish, remove_part, staging_for, write_parts
 from calls.ingest import DEFAULT_MAX_BYTES, expand_paths
 from calls.pipeline import FileError, Overrides, parse_paths
-from calls.store import Placement, Store, StoredKey
+from calls.store import Placement, Store, StoredKey, key_of
 
-SCHEDULER_ENV = "CALLS_SCHEDULER"
 PLAN_FILES_PER_TASK = 64
 WRITE_FILES_PER_TASK = 16
 
@@ -43,7 +42,7 @@ class FilePlan(BaseModel):
     """One file after the planning pass: its calls' keys in order, or why it failed."""
 
     path: str
-    keys: list[tuple[str, str, str | None, str | None]] = []  # id, content hash, source path, url
+    keys: list[StoredKey] = []  # lexicon left out: the client places them all with its own
     skipped: int = 0
     error: FileError | None = None
 
@@ -67,7 +66,7 @@ def plan_files(paths: list[str], overrides: dict, max_bytes: int) -> list[FilePl
         result = parse_paths([Path(path)], Overrides(**overrides), max_bytes=max_bytes, analysis=False)
         plans.append(FilePlan(
             path=path,
-            keys=[(c.id, c.content_hash, c.source.path, c.source.url) for c in result.calls],
+            keys=[key_of(call, lexicon=None) for call in result.calls],
             skipped=len(result.skipped),
             error=result.errors[0] if result.errors else None,
         ))
@@ -122,8 +121,7 @@ def _decide(plans: list[FilePlan], lexicon: str, summary: IngestSummary) -> list
     placement = Placement(lambda call_id: [])  # a fresh dataset: nothing stored before
     positions = [(f, c) for f, plan in enumerate(plans) for c in range(len(plan.keys))]
     for position, (f, c) in enumerate(positions):
-        call_id, content_hash, source_path, url = plans[f].keys[c]
-        final, status = placement.add(position, StoredKey(call_id, content_hash, lexicon, source_path, url))
+        final, status = placement.add(position, plans[f].keys[c].model_copy(update={"lexicon": lexicon}))
         getattr(summary, status).append(final)
     decided: list[list[str | None]] = [[None] * len(plan.keys) for plan in plans]
     for final, position in placement.kept.items():

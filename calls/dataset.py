@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+from pydantic import BaseModel
 
 from calls import __version__
 from calls.store import CHILD_TABLES, SCHEMA_VERSION, Store, StoreError, rollback
@@ -41,8 +41,7 @@ class DatasetError(Exception):
     """The dataset cannot be written or read; the message says why in one line."""
 
 
-@dataclass(frozen=True)
-class AttachSummary:
+class AttachSummary(BaseModel, frozen=True):
     """What attaching a dataset did: calls added, replaced, and already there with the same text."""
 
     added: int
@@ -177,10 +176,7 @@ def attach(store: Store, directory: Path) -> AttachSummary:
     duplicated = con.execute(f"SELECT id FROM {table_source(directory, 'calls')} GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone()
     if duplicated:
         raise DatasetError(f"{directory}: call {duplicated[0]} appears twice in the dataset")
-    columns = {
-        table: [r[0] for r in con.execute(f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position").fetchall()]
-        for table in TABLES
-    }
+    columns = {table: store.columns(table) for table in TABLES}
     added = replaced = unchanged = 0
     for folder in sorted(p.name for p in (Path(directory) / "calls").glob("ticker=*")):
         counts = _attach_company(con, Path(directory), folder, columns)

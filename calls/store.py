@@ -14,12 +14,12 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from pydantic import BaseModel
 
 from calls.analyse.lexicons import analyser_fingerprints, lexicon_fingerprint
 from calls.ingest.metadata import company_by_name_or_ticker
@@ -67,16 +67,19 @@ class StoreError(Exception):
     """The database cannot do what was asked; the message says why in one line."""
 
 
-@dataclass(frozen=True)
-class SaveResult:
+class SaveResult(BaseModel, frozen=True):
     """What writing one call did: `ingested`, `unchanged` or `replaced`, under which id."""
 
     call_id: str
     status: str
 
+    @classmethod
+    def of(cls, placed: tuple[str, str]) -> SaveResult:
+        """From `Placement.add`'s (id, status)."""
+        return cls(call_id=placed[0], status=placed[1])
 
-@dataclass(frozen=True)
-class StoredKey:
+
+class StoredKey(BaseModel, frozen=True):
     """What decides where a call goes: the id, text hash, lexicon and source of a call already stored."""
 
     id: str
@@ -86,9 +89,9 @@ class StoredKey:
     url: str | None
 
 
-def key_of(call: Call, lexicon: str) -> StoredKey:
+def key_of(call: Call, lexicon: str | None) -> StoredKey:
     """The placing key of a call analysed with `lexicon`."""
-    return StoredKey(call.id, call.content_hash, lexicon, call.source.path, call.source.url)
+    return StoredKey(id=call.id, content_hash=call.content_hash, lexicon=lexicon, source_path=call.source.path, url=call.source.url)
 
 
 def place(call: StoredKey, stored: list[StoredKey]) -> tuple[str, str]:
@@ -134,7 +137,7 @@ class Placement:
         taken_here = {k.id for k in run}
         final, status = place(key, [r for r in self.stored(key.id) if r.id not in taken_here] + run)
         if status != "unchanged":
-            self.placed[key.id] = [k for k in run if k.id != final] + [replace(key, id=final)]
+            self.placed[key.id] = [k for k in run if k.id != final] + [key.model_copy(update={"id": final})]
             self.kept[final] = position
         return final, status
 
@@ -153,6 +156,7 @@ class Store:
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no database here yet (run `calls ingest` first, or give --db)")
         self.con = _connect(self.path, read_only, wait)
+        self._columns: dict[str, list[str]] = {}
         try:
             self._check_schema()
         except Exception:
@@ -221,14 +225,10 @@ class Store:
             raise StoreError(f"{self.path}: opened read-only")
         lexicon = lexicon_fingerprint()
         placement = Placement(self._stored_keys)
-        results = [SaveResult(*placement.add(i, key_of(call, lexicon))) for i, call in enumerate(calls)]
+        results = [SaveResult.of(placement.add(i, key_of(call, lexicon))) for i, call in enumerate(calls)]
         kept = [calls[i].model_copy(update={"id": final}) for final, i in sorted(placement.kept.items(), key=lambda item: item[1])]
         self.write_many(kept, lexicon)
         return results
-
-    def write(self, call: Call, lexicon: str) -> None:
-        """Write a call under its own id in one transaction, replacing whatever had that id."""
-        self.write_many([call], lexicon)
 
     def write_many(self, calls: list[Call], lexicon: str) -> None:
         """Write calls under their own ids in one transaction (one insert per table), replacing whatever had those ids."""
@@ -239,7 +239,7 @@ class Store:
         ids = [call.id for call in calls]
         tables: dict[str, list[dict]] = {"calls": [], **{table: [] for table in CHILD_TABLES}}
         for call in calls:
-            tables["calls"].append(dict(zip(self._call_columns(), _call_row(call, lexicon), strict=True)))
+            tables["calls"].append(dict(zip(self.columns("calls"), _call_row(call, lexicon), strict=True)))
             for table, rows in _rows(call).items():
                 tables[table].extend(rows)
         self.con.execute("BEGIN TRANSACTION")
@@ -261,14 +261,15 @@ class Store:
             which = ids[0] if len(ids) == 1 else f"{len(ids)} calls ({ids[0]}…)"
             raise StoreError(f"{self.path}: could not write {which}: {_one_line(error)}") from None
 
-    def _call_columns(self) -> list[str]:
-        if not hasattr(self, "_columns"):
-            self._columns = [
+    def columns(self, table: str) -> list[str]:
+        """A table's column names, in order."""
+        if table not in self._columns:
+            self._columns[table] = [
                 r[0] for r in self.con.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = 'calls' ORDER BY ordinal_position"
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
                 ).fetchall()
             ]
-        return self._columns
+        return self._columns[table]
 
     def _stored_keys(self, call_id: str) -> list[StoredKey]:
         """The stored calls under `call_id` or one of its `-2`, `-3`… variants."""
@@ -276,7 +277,7 @@ class Store:
             "SELECT id, content_hash, lexicon, source_path, url FROM calls WHERE id = ? OR id LIKE ? ORDER BY id",
             [call_id, call_id + "-%"],
         ).fetchall()
-        return [StoredKey(*row) for row in rows]
+        return [StoredKey(**dict(zip(StoredKey.model_fields, row, strict=True))) for row in rows]
 
     def analysed_with(self, call_id: str) -> dict[str, str]:
         """The hash of each analyser's data when the call was analysed (empty when unknown)."""

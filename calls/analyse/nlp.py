@@ -2,11 +2,11 @@
 
 `spacy.blank("en")` with spaCy's sentencizer, or `spacy.blank("zh")` with the
 jieba segmenter and the sentencizer on Chinese marks; then the project's
-components. Lemmas (only the Q&A
-on-topic score uses them) come from spacy-lookups-data's table, looked up once
-per distinct word rather than by a lemmatizer pass over every token. Set `CALLS_SPACY_MODEL` (e.g. `en_core_web_sm`) to start
-English from an installed trained pipeline instead; the results the tests
-check do not depend on it.
+components. Lemmas (only the Q&A on-topic score uses them) come from
+spacy-lookups-data's table, looked up for the words that need one rather than
+by a lemmatizer pass over every token. Set `CALLS_SPACY_MODEL` (e.g.
+`en_core_web_sm`) to start English from an installed trained pipeline
+instead; the results the tests check do not depend on it.
 """
 
 from __future__ import annotations
